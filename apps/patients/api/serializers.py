@@ -1,0 +1,125 @@
+"""Serializers of the patient and case endpoints. Input and output are separate classes."""
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.api.serializers import InputSerializer
+
+from ..choices import CaseStatus, Sex
+from ..models import MdtCase, Patient
+from ..selectors import case_list
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class ScopedCaseField(serializers.PrimaryKeyRelatedField):
+    """A case id, looked up among the cases the user may see (others do not exist for them)."""
+
+    def get_queryset(self) -> Any:
+        return case_list(user=self.context["request"].user)
+
+
+class PatientOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "given_name",
+            "family_name",
+            "birth_date",
+            "sex",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _not_future(value: date) -> date:
+    if value > timezone.localdate():
+        raise serializers.ValidationError("Cannot be in the future.")
+    return value
+
+
+class PatientIdentityInputSerializer(InputSerializer):
+    mrn = serializers.CharField(max_length=64, trim_whitespace=True)
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField(validators=[_not_future])
+    sex = serializers.ChoiceField(choices=Sex.choices)
+
+
+class PatientUpdateInputSerializer(PatientIdentityInputSerializer):
+    pass
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    patient = PatientOutputSerializer(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    has_facts = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = MdtCase
+        fields = [
+            "id",
+            "patient",
+            "question",
+            "referring_clinician",
+            "status",
+            "referred_on",
+            "has_facts",
+            "facts_updated_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseCreateInputSerializer(InputSerializer):
+    """A case for an existing patient (`patient_id`), or a whole referral in one call: the
+    patient's identity (`patient`, matched by MRN) and the clinical `facts` (pathway input)."""
+
+    patient = PatientIdentityInputSerializer(required=False)
+    patient_id = serializers.UUIDField(required=False)
+    question = serializers.CharField(max_length=2000)
+    referring_clinician = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    referred_on = serializers.DateField(required=False, validators=[_not_future])
+    facts = serializers.JSONField(required=False, help_text="The pathway input (SPEC section 1).")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("patient" in attrs) == ("patient_id" in attrs):
+            raise serializers.ValidationError(
+                {
+                    "patient": [
+                        "Give either the patient's identity (patient) or patient_id, not both."
+                    ]
+                }
+            )
+        return attrs
+
+
+class CaseUpdateInputSerializer(InputSerializer):
+    question = serializers.CharField(max_length=2000)
+    referring_clinician = serializers.CharField(max_length=200, allow_blank=True)
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    referred_on = serializers.DateField(validators=[_not_future])
+
+
+class AuditChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username of the author.")
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    record = serializers.CharField(help_text="What was changed, e.g. liver_lesion.")
+    record_id = serializers.CharField()
+    changes = AuditChangeSerializer(many=True)

@@ -1,0 +1,236 @@
+"""Patient and case endpoints. Views parse input, call one service or selector, render."""
+
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api.errors import flatten_errors
+from apps.core.api.schema import ERROR_RESPONSES, FACTS_SCHEMA
+from apps.core.api.viewsets import ServiceModelViewSet
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import user_hospital
+from apps.pathways.facts import FactsValidationError, parse_facts
+
+from .. import selectors, services
+from ..filters import CaseFilter, PatientFilter
+from ..models import MdtCase, Patient
+from .serializers import (
+    AuditEntrySerializer,
+    CaseCreateInputSerializer,
+    CaseOutputSerializer,
+    CaseUpdateInputSerializer,
+    PatientIdentityInputSerializer,
+    PatientOutputSerializer,
+    PatientUpdateInputSerializer,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List patients of your hospital",
+        responses={200: PatientOutputSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(
+        summary="A patient", responses={200: PatientOutputSerializer, **ERROR_RESPONSES}
+    ),
+    create=extend_schema(
+        summary="Register a patient (coordinator)",
+        request=PatientIdentityInputSerializer,
+        responses={201: PatientOutputSerializer, **ERROR_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        summary="Correct a patient's identity (coordinator)",
+        request=PatientUpdateInputSerializer,
+        responses={200: PatientOutputSerializer, **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(
+        summary="Delete a patient without cases (coordinator)",
+        responses={204: None, **ERROR_RESPONSES},
+    ),
+)
+class PatientViewSet(ServiceModelViewSet):
+    serializer_class = PatientOutputSerializer
+    create_serializer_class = PatientIdentityInputSerializer
+    update_serializer_class = PatientUpdateInputSerializer
+    filterset_class = PatientFilter
+    ordering_fields = ["family_name", "given_name", "birth_date", "created_at", "mrn"]
+    ordering = ["family_name", "given_name"]
+
+    def get_queryset(self) -> Any:
+        return selectors.patient_list(user=self.request.user)
+
+    def perform_service_create(self, data: dict[str, Any]) -> Patient:
+        return services.patient_create(
+            hospital=user_hospital(self.request.user), actor=self.request.user, **data
+        )
+
+    def perform_service_update(self, instance: Patient, data: dict[str, Any]) -> Patient:
+        return services.patient_update(patient=instance, data=data, actor=self.request.user)
+
+    def perform_service_delete(self, instance: Patient) -> None:
+        services.patient_delete(patient=instance, actor=self.request.user)
+
+
+def _parse_facts(data: Any, prefix: str) -> tuple[Any, dict[str, list[str]]]:
+    try:
+        return parse_facts(data), {}
+    except FactsValidationError as error:
+        return None, {
+            f"{prefix}{path}" if path else prefix.rstrip("."): msgs
+            for path, msgs in error.errors.items()
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cases of your hospital",
+        responses={200: CaseOutputSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(
+        summary="A case", responses={200: CaseOutputSerializer, **ERROR_RESPONSES}
+    ),
+    create=extend_schema(
+        summary="Create a case, or a whole referral in one call (coordinator)",
+        description=(
+            "Either `patient_id` (an existing patient) or `patient` (identity; an existing patient "
+            "is matched by MRN and must agree with it). `facts`, when given, is the pathway input "
+            "and is stored in the case's records; `facts.patient.age` may be left out (it is taken "
+            "from the birth date on the referral date) and must match it when given."
+        ),
+        request=CaseCreateInputSerializer,
+        responses={201: CaseOutputSerializer, **ERROR_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        summary="Change a case's question, referrer, date or status (coordinator)",
+        request=CaseUpdateInputSerializer,
+        responses={200: CaseOutputSerializer, **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(
+        summary="Delete a case never put on an agenda (coordinator)",
+        responses={204: None, **ERROR_RESPONSES},
+    ),
+)
+class CaseViewSet(ServiceModelViewSet):
+    serializer_class = CaseOutputSerializer
+    create_serializer_class = CaseCreateInputSerializer
+    update_serializer_class = CaseUpdateInputSerializer
+    filterset_class = CaseFilter
+    ordering_fields = ["referred_on", "created_at", "updated_at", "status", "patient__family_name"]
+    ordering = ["-referred_on", "-created_at"]
+
+    def get_queryset(self) -> Any:
+        return selectors.case_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = request.data
+        serializer = CaseCreateInputSerializer(data=body, context=self.get_serializer_context())
+        valid = serializer.is_valid()
+        errors = {} if valid else flatten_errors(serializer.errors)
+        facts = None
+        if isinstance(body, dict) and body.get("facts") is not None:
+            raw_facts = body["facts"]
+            if valid and "patient" in serializer.validated_data and isinstance(raw_facts, dict):
+                raw_facts = self._with_age(raw_facts, serializer.validated_data)
+            facts, fact_errors = _parse_facts(raw_facts, "facts.")
+            errors.update(fact_errors)
+        if errors:
+            raise ValidationError(errors)
+        data = serializer.validated_data
+        with transaction.atomic():
+            if "patient" in data:
+                patient = services.patient_match_or_create(
+                    hospital=user_hospital(request.user),
+                    identity=dict(data["patient"]),
+                    actor=request.user,
+                )
+            else:
+                patient = self._patient(data["patient_id"])
+            case = services.case_create(
+                patient=patient,
+                question=data["question"],
+                referring_clinician=data.get("referring_clinician", ""),
+                referred_on=data.get("referred_on"),
+                facts=facts,
+                created_by=request.user,
+            )
+        return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _with_age(raw_facts: dict, data: dict) -> dict:
+        """Fill `patient.age` from the birth date when the referral leaves it out."""
+        from django.utils import timezone
+
+        patient = raw_facts.get("patient")
+        if patient is None:
+            patient = {}
+        if not isinstance(patient, dict) or "age" in patient:
+            return raw_facts
+        on = data.get("referred_on") or timezone.localdate()
+        born = data["patient"]["birth_date"]
+        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return {**raw_facts, "patient": {**patient, "age": age}}
+
+    def _patient(self, patient_id: Any) -> Patient:
+        patient = selectors.patient_list(user=self.request.user).filter(pk=patient_id).first()
+        if patient is None:
+            raise ApplicationError("Unknown patient.", errors={"patient_id": ["No such patient."]})
+        return patient
+
+    def perform_service_update(self, instance: MdtCase, data: dict[str, Any]) -> MdtCase:
+        return services.case_update(case=instance, data=data, actor=self.request.user)
+
+    def perform_service_delete(self, instance: MdtCase) -> None:
+        services.case_delete(case=instance, actor=self.request.user)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The case's clinical facts as the pathway input",
+        responses={200: FACTS_SCHEMA, **ERROR_RESPONSES},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Record the case's clinical facts (coordinator)",
+        description="The whole pathway input; only what changed is written (and audited).",
+        request=FACTS_SCHEMA,
+        responses={200: FACTS_SCHEMA, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get", "put"], url_path="facts")
+    def facts(self, request: Request, pk: Any = None) -> Response:
+        case = self.get_object()
+        if request.method == "PUT":
+            facts, errors = _parse_facts(request.data, "")
+            if errors:
+                raise ValidationError(errors)
+            services.case_facts_record(case=case, facts=facts, actor=request.user)
+        try:
+            document = selectors.case_facts(case=case)
+        except FactsValidationError as error:
+            raise ApplicationError(
+                "The case's records no longer make a complete set of facts.",
+                errors=error.errors,
+                status=409,
+            ) from error
+        if document is None:
+            raise ApplicationError(
+                "No clinical facts recorded for this case yet.",
+                errors={"": ["PUT the case's facts first."]},
+                status=404,
+            )
+        return Response(document)
+
+    @extend_schema(
+        summary="The case's audit trail: every change, who and when, before and after",
+        responses={200: AuditEntrySerializer(many=True), **ERROR_RESPONSES},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    def history(self, request: Request, pk: Any = None) -> Response:
+        entries = selectors.case_audit_trail(case=self.get_object())
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)

@@ -1,0 +1,24 @@
+"""Every API route under /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apps.core.api.views import MeView, TokenView
+from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
+from apps.meetings.api.views import MeetingViewSet
+from apps.patients.api.views import CaseViewSet, PatientViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("patients", PatientViewSet, basename="patient")
+router.register("cases", CaseViewSet, basename="case")
+router.register("imaging-studies", ImagingStudyViewSet, basename="imaging-study")
+router.register("lesions", LiverLesionViewSet, basename="lesion")
+router.register("meetings", MeetingViewSet, basename="meeting")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]
