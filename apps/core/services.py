@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from apps.core.exceptions import ApplicationError
 
@@ -22,9 +22,7 @@ def assign(instance: models.Model, values: dict[str, Any]) -> bool:
     return changed
 
 
-def save_audited(
-    instance: models.Model, *, actor: Any, clean: bool = False, path_prefix: str = ""
-) -> None:
+def save_audited(instance: models.Model, *, actor: Any, clean: bool = False) -> None:
     """Save and record `actor` as the author in the history.
 
     With `clean`, model validation (field checks and CheckConstraints) runs first and a failure
@@ -37,13 +35,22 @@ def save_audited(
             raise ApplicationError(
                 "Invalid input: see the errors for each field.",
                 errors={
-                    (f"{path_prefix}{field}" if field != "__all__" else path_prefix.rstrip("."))
-                    or "": messages
+                    ("" if field == "__all__" else field): messages
                     for field, messages in error.message_dict.items()
                 },
             ) from error
     instance._history_user = actor  # type: ignore[attr-defined]
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # A concurrent write won the race for a unique value. The database's message names the
+        # conflicting values (an MRN, say), so it is neither shown nor logged.
+        raise ApplicationError(
+            "This change conflicts with another one saved at the same time.",
+            errors={"": ["Reload and try again."]},
+            status=409,
+        ) from None
 
 
 def delete_audited(instance: models.Model, *, actor: Any) -> None:
