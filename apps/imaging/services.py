@@ -77,6 +77,9 @@ def _facts_changed(case: MdtCase, actor: Any) -> None:
 
 
 def _require_facts(case: MdtCase) -> None:
+    from apps.patients.services import case_require_open
+
+    case_require_open(case=case)
     if not case.has_facts:
         raise ApplicationError(
             "Record the case's clinical facts first.",
@@ -105,6 +108,7 @@ def lesion_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> LiverLe
 
 @transaction.atomic
 def lesion_update(*, lesion: LiverLesion, data: dict[str, Any], actor: Any) -> LiverLesion:
+    _require_facts(lesion.case)
     _check_study(lesion.case, data.get("study"))
     facts_fields = set(LESION_FIELDS) & data.keys()
     if assign(lesion, data):
@@ -117,6 +121,7 @@ def lesion_update(*, lesion: LiverLesion, data: dict[str, Any], actor: Any) -> L
 @transaction.atomic
 def lesion_delete(*, lesion: LiverLesion, actor: Any) -> None:
     case = lesion.case
+    _require_facts(case)
     MdtCase.objects.select_for_update().filter(pk=case.pk).first()
     if LiverLesion.objects.filter(case=case).count() <= 1:
         raise ApplicationError(

@@ -27,6 +27,8 @@ from .models import (
 )
 
 IDENTITY_FIELDS = ("given_name", "family_name", "birth_date", "sex")
+# A closed or withdrawn case is a finished record: its facts change only after reopening it.
+FINISHED_STATUSES = {CaseStatus.CLOSED, CaseStatus.WITHDRAWN}
 # Statuses a coordinator may set by hand; `scheduled` and `discussed` follow the meetings.
 MANUAL_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.CLOSED, CaseStatus.WITHDRAWN}
 
@@ -85,9 +87,11 @@ def patient_update(*, patient: Patient, data: dict[str, Any], actor: Any) -> Pat
         _check_birth_date(data["birth_date"], "birth_date")
     if assign(patient, data):
         save_audited(patient, actor=actor, clean=True)
-        if {"birth_date"} & data.keys():
+        if "birth_date" in data:
             # The age in every case's facts follows the birth date.
-            patient.cases.update(facts_updated_at=timezone.now())
+            patient.cases.filter(facts_updated_at__isnull=False).update(
+                facts_updated_at=timezone.now()
+            )
     return patient
 
 
@@ -234,6 +238,7 @@ def case_facts_record(
     anything changed; the case's `facts_updated_at` then moves, which marks recommendations
     made on the earlier facts as stale.
     """
+    case_require_open(case=case)
     errors = _age_errors(case.patient, case.referred_on, facts, f"{path_prefix}patient.age")
     if errors:
         raise ApplicationError("The facts do not match the patient.", errors=errors)
@@ -301,6 +306,15 @@ def case_delete(*, case: MdtCase, actor: Any) -> None:
             status=409,
         )
     delete_audited(case, actor=actor)
+
+
+def case_require_open(*, case: MdtCase) -> None:
+    if case.status in FINISHED_STATUSES:
+        raise ApplicationError(
+            f"The case is {case.get_status_display().lower()}.",
+            errors={"": ["Reopen the case (status: awaiting_discussion) to change its facts."]},
+            status=409,
+        )
 
 
 def case_facts_touch(*, case: MdtCase, actor: Any) -> None:
