@@ -74,7 +74,7 @@ class MdtCase(BaseModel):
     )
     referred_on = models.DateField(default=timezone.localdate)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     facts_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="When the clinical facts last changed."

@@ -1,0 +1,109 @@
+"""factory_boy factories for the foundation's models."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from apps.core.models import Hospital, StaffProfile
+from apps.imaging.models import ImagingStudy
+from apps.meetings.models import Meeting
+from apps.pathways.facts import parse_facts
+from apps.patients.models import MdtCase, Patient
+from apps.patients.services import case_facts_record
+
+
+class HospitalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hospital
+
+    name = factory.Sequence(lambda n: f"Test Hospital {n} (fictional)")
+    code = factory.Sequence(lambda n: f"test-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; `role` names the group, `hospital` their hospital."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    password = factory.PostGenerationMethodCall("set_password", "test-Password-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+    @factory.post_generation
+    def hospital(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            StaffProfile.objects.create(
+                user=self,
+                hospital=extracted or HospitalFactory(),
+                specialty=kwargs.get("specialty", "other"),
+            )
+        if create:
+            self.save()
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    hospital = factory.SubFactory(HospitalFactory)
+    mrn = factory.Sequence(lambda n: f"MRN-{n:06d}")
+    given_name = "Fictional"
+    family_name = factory.Sequence(lambda n: f"Patient{n}")
+    birth_date = datetime.date(1966, 3, 1)
+    sex = "female"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case; pass `facts=<SPEC input dict>` to record facts too (the patient's birth date is
+    then set to match the facts' age)."""
+
+    class Meta:
+        model = MdtCase
+        skip_postgeneration_save = True
+
+    patient = factory.SubFactory(PatientFactory)
+    question = "Resectable?"
+    referring_clinician = "Dr Fictional Referrer"
+
+    @factory.post_generation
+    def facts(self, create, extracted, **kwargs):
+        if not (create and extracted):
+            return
+        facts = parse_facts(extracted)
+        self.patient.birth_date = birth_date_for_age(facts.patient.age, self.referred_on)
+        self.patient.save()
+        case_facts_record(case=self, facts=facts, actor=None)
+        self.refresh_from_db()
+
+
+class ImagingStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImagingStudy
+
+    case = factory.SubFactory(CaseFactory)
+    modality = "ct"
+    performed_on = datetime.date(2026, 10, 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    hospital = factory.SubFactory(HospitalFactory)
+    scheduled_for = factory.LazyFunction(
+        lambda: datetime.datetime(2030, 1, 8, 8, 0, tzinfo=datetime.UTC)
+    )
+
+
+def birth_date_for_age(age: int, on: datetime.date) -> datetime.date:
+    """A birth date that makes the patient exactly `age` on `on` (born on 1 January)."""
+    return datetime.date(on.year - age, 1, 1)
