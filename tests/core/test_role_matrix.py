@@ -1,4 +1,4 @@
-"""Roles are enforced on the server: every endpoint × method × role, and the hospital scope."""
+"""Roles are enforced on the server: every endpoint, method and role, and the hospital scope."""
 
 from datetime import date
 
