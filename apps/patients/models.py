@@ -57,9 +57,13 @@ class Patient(BaseModel):
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
 
     def age_on(self, day: date) -> int:
-        """Age in whole years on `day`."""
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - before_birthday
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on `day`."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
 
 
 class MdtCase(BaseModel):

@@ -278,6 +278,34 @@ def case_create(
 
 
 @transaction.atomic
+def case_refer(
+    *,
+    hospital: Hospital,
+    question: str,
+    created_by: Any,
+    identity: dict[str, Any] | None = None,
+    patient: Patient | None = None,
+    referring_clinician: str = "",
+    referred_on: date | None = None,
+    facts: CaseFacts | None = None,
+) -> MdtCase:
+    """A referral in one step: the patient (given, or matched by MRN from `identity`, or
+    registered), the case, and its facts. All or nothing."""
+    if patient is None:
+        if identity is None:
+            raise ApplicationError("Who is the patient?", errors={"patient": ["Required."]})
+        patient = patient_match_or_create(hospital=hospital, identity=identity, actor=created_by)
+    return case_create(
+        patient=patient,
+        question=question,
+        referring_clinician=referring_clinician,
+        referred_on=referred_on,
+        facts=facts,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
 def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
     status = data.get("status")
     if status is not None and status != case.status and status not in MANUAL_STATUSES:

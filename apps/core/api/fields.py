@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -61,3 +62,10 @@ class HospitalUserField(serializers.SlugRelatedField):
     def get_queryset(self) -> Any:
         hospital = user_hospital(self.context["request"].user)
         return get_user_model().objects.filter(staff_profile__hospital=hospital, is_active=True)
+
+
+def not_in_future(value: Any) -> Any:
+    """A date validator: clinical events and births have happened already."""
+    if value > timezone.localdate():
+        raise serializers.ValidationError("Cannot be in the future.")
+    return value

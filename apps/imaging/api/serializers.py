@@ -2,12 +2,16 @@
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import FiniteFloatField, StrictBooleanField, StrictIntegerField
+from apps.core.api.fields import (
+    FiniteFloatField,
+    StrictBooleanField,
+    StrictIntegerField,
+    not_in_future,
+)
 from apps.core.api.serializers import InputSerializer
 from apps.pathways.facts import LESION_SIZE_MAX_MM, SEGMENT_MAX, SEGMENT_MIN
 from apps.patients.api.serializers import ScopedCaseField
@@ -40,15 +44,9 @@ class ImagingStudyOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _not_future(value: Any) -> Any:
-    if value > timezone.localdate():
-        raise serializers.ValidationError("Cannot be in the future.")
-    return value
-
-
 class ImagingStudyUpdateInputSerializer(InputSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
-    performed_on = serializers.DateField(validators=[_not_future])
+    performed_on = serializers.DateField(validators=[not_in_future])
     hepatospecific_contrast = StrictBooleanField(required=False)
     diffusion_weighted = StrictBooleanField(required=False)
     report_summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)

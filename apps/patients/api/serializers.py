@@ -1,13 +1,12 @@
 """Serializers of the patient and case endpoints. Input and output are separate classes."""
 
-from datetime import date
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import not_in_future
 from apps.core.api.serializers import InputSerializer
 
 from ..choices import CaseStatus, Sex
@@ -39,17 +38,11 @@ class PatientOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _not_future(value: date) -> date:
-    if value > timezone.localdate():
-        raise serializers.ValidationError("Cannot be in the future.")
-    return value
-
-
 class PatientIdentityInputSerializer(InputSerializer):
     mrn = serializers.CharField(max_length=64, trim_whitespace=True)
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField(validators=[_not_future])
+    birth_date = serializers.DateField(validators=[not_in_future])
     sex = serializers.ChoiceField(choices=Sex.choices)
 
 
@@ -88,7 +81,7 @@ class CaseCreateInputSerializer(InputSerializer):
     patient_id = serializers.UUIDField(required=False)
     question = serializers.CharField(max_length=2000)
     referring_clinician = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    referred_on = serializers.DateField(required=False, validators=[_not_future])
+    referred_on = serializers.DateField(required=False, validators=[not_in_future])
     facts = serializers.JSONField(required=False, help_text="The pathway input (SPEC section 1).")
 
     def validate(self, attrs: dict) -> dict:
@@ -107,7 +100,7 @@ class CaseUpdateInputSerializer(InputSerializer):
     question = serializers.CharField(max_length=2000)
     referring_clinician = serializers.CharField(max_length=200, allow_blank=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices)
-    referred_on = serializers.DateField(validators=[_not_future])
+    referred_on = serializers.DateField(validators=[not_in_future])
 
 
 class AuditChangeSerializer(serializers.Serializer):

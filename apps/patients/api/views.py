@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -19,7 +19,7 @@ from apps.pathways.facts import FactsValidationError, parse_facts
 
 from .. import selectors, services
 from ..filters import CaseFilter, PatientFilter
-from ..models import MdtCase, Patient
+from ..models import MdtCase, Patient, age_on
 from .serializers import (
     AuditEntrySerializer,
     CaseCreateInputSerializer,
@@ -77,6 +77,18 @@ class PatientViewSet(ServiceModelViewSet):
         services.patient_delete(patient=instance, actor=self.request.user)
 
 
+def _with_age_from_birth_date(raw_facts: Any, age: int) -> Any:
+    """A referral may leave `patient.age` out: it is the age on the referral date."""
+    if not isinstance(raw_facts, dict):
+        return raw_facts
+    patient = raw_facts.get("patient")
+    if patient is None:
+        patient = {}
+    if not isinstance(patient, dict) or "age" in patient:
+        return raw_facts
+    return {**raw_facts, "patient": {**patient, "age": age}}
+
+
 def _parse_facts(data: Any, prefix: str) -> tuple[Any, dict[str, list[str]]]:
     try:
         return parse_facts(data), {}
@@ -128,53 +140,35 @@ class CaseViewSet(ServiceModelViewSet):
         return selectors.case_list(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The envelope and the facts are checked together so that every error is reported at once.
         body = request.data
         serializer = CaseCreateInputSerializer(data=body, context=self.get_serializer_context())
-        valid = serializer.is_valid()
-        errors = {} if valid else flatten_errors(serializer.errors)
+        errors = {} if serializer.is_valid() else flatten_errors(serializer.errors)
+        data = serializer.validated_data if not errors else {}
+        patient = self._patient(data["patient_id"]) if "patient_id" in data else None
         facts = None
-        if isinstance(body, dict) and body.get("facts") is not None:
-            raw_facts = body["facts"]
-            if valid and "patient" in serializer.validated_data and isinstance(raw_facts, dict):
-                raw_facts = self._with_age(raw_facts, serializer.validated_data)
+        raw_facts = body.get("facts") if isinstance(body, dict) else None
+        if raw_facts is not None:
+            identity = data.get("patient", {})
+            birth_date = patient.birth_date if patient else identity.get("birth_date")
+            if birth_date is not None:
+                on = data.get("referred_on") or timezone.localdate()
+                raw_facts = _with_age_from_birth_date(raw_facts, age_on(birth_date, on))
             facts, fact_errors = _parse_facts(raw_facts, "facts.")
             errors.update(fact_errors)
         if errors:
             raise ValidationError(errors)
-        data = serializer.validated_data
-        with transaction.atomic():
-            if "patient" in data:
-                patient = services.patient_match_or_create(
-                    hospital=user_hospital(request.user),
-                    identity=dict(data["patient"]),
-                    actor=request.user,
-                )
-            else:
-                patient = self._patient(data["patient_id"])
-            case = services.case_create(
-                patient=patient,
-                question=data["question"],
-                referring_clinician=data.get("referring_clinician", ""),
-                referred_on=data.get("referred_on"),
-                facts=facts,
-                created_by=request.user,
-            )
+        case = services.case_refer(
+            hospital=user_hospital(request.user),
+            identity=dict(data["patient"]) if "patient" in data else None,
+            patient=patient,
+            question=data["question"],
+            referring_clinician=data.get("referring_clinician", ""),
+            referred_on=data.get("referred_on"),
+            facts=facts,
+            created_by=request.user,
+        )
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _with_age(raw_facts: dict, data: dict) -> dict:
-        """Fill `patient.age` from the birth date when the referral leaves it out."""
-        from django.utils import timezone
-
-        patient = raw_facts.get("patient")
-        if patient is None:
-            patient = {}
-        if not isinstance(patient, dict) or "age" in patient:
-            return raw_facts
-        on = data.get("referred_on") or timezone.localdate()
-        born = data["patient"]["birth_date"]
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        return {**raw_facts, "patient": {**patient, "age": age}}
 
     def _patient(self, patient_id: Any) -> Patient:
         patient = selectors.patient_list(user=self.request.user).filter(pk=patient_id).first()
