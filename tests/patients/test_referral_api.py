@@ -182,3 +182,24 @@ def test_put_facts_on_closed_case_is_refused_until_reopened(coordinator_client):
     assert coordinator_client.put(facts_url, changed, format="json").status_code == 409
     coordinator_client.patch(detail, {"status": "awaiting_discussion"}, format="json")
     assert coordinator_client.put(facts_url, changed, format="json").status_code == 200
+
+
+def test_case_for_existing_patient_takes_age_from_their_birth_date(coordinator_client, hospital):
+    patient = Patient.objects.create(
+        hospital=hospital,
+        mrn="P-2",
+        given_name="A",
+        family_name="B",
+        birth_date=date(date.today().year - 66, 1, 1),
+        sex="male",
+    )
+    facts = deepcopy(example("solitary-metachronous-low-risk"))
+    del facts["patient"]["age"]
+    response = coordinator_client.post(
+        reverse("api:case-list"),
+        {"patient_id": str(patient.id), "question": "Q?", "facts": facts},
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    stored = coordinator_client.get(reverse("api:case-facts", args=[response.data["id"]])).json()
+    assert stored["patient"]["age"] == 66
