@@ -25,7 +25,7 @@ def case_list(*, user: Any) -> QuerySet[MdtCase]:
     if hospital is None:
         return MdtCase.objects.none()
     return MdtCase.objects.filter(patient__hospital=hospital).select_related(
-        "patient", "created_by"
+        "patient", "created_by", "biomarkers"
     )
 
 

@@ -288,6 +288,7 @@ def case_refer(
     referring_clinician: str = "",
     referred_on: date | None = None,
     facts: CaseFacts | None = None,
+    cea_measured_on: date | None = None,
 ) -> MdtCase:
     """A referral in one step: the patient (given, or matched by MRN from `identity`, or
     registered), the case, and its facts. All or nothing."""
@@ -295,7 +296,7 @@ def case_refer(
         if identity is None:
             raise ApplicationError("Who is the patient?", errors={"patient": ["Required."]})
         patient = patient_match_or_create(hospital=hospital, identity=identity, actor=created_by)
-    return case_create(
+    case = case_create(
         patient=patient,
         question=question,
         referring_clinician=referring_clinician,
@@ -303,10 +304,16 @@ def case_refer(
         facts=facts,
         created_by=created_by,
     )
+    if cea_measured_on is not None:
+        case_update(case=case, data={"cea_measured_on": cea_measured_on}, actor=created_by)
+    return case
 
 
 @transaction.atomic
 def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
+    data = dict(data)
+    if "cea_measured_on" in data:
+        _cea_date_record(case, data.pop("cea_measured_on"), actor)
     status = data.get("status")
     if status is not None and status != case.status and status not in MANUAL_STATUSES:
         raise ApplicationError(
@@ -323,6 +330,25 @@ def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
     if assign(case, data):
         save_audited(case, actor=actor, clean=True)
     return case
+
+
+def _cea_date_record(case: MdtCase, measured_on: date | None, actor: Any) -> None:
+    try:
+        biomarkers = case.biomarkers  # the instance the facts write cached, if any
+    except Biomarkers.DoesNotExist:
+        biomarkers = None
+    if biomarkers is None:
+        raise ApplicationError(
+            "Record the case's facts first.",
+            errors={"cea_measured_on": ["The case has no biomarkers recorded yet."]},
+        )
+    if measured_on is not None and measured_on < case.patient.birth_date:
+        raise ApplicationError(
+            "Invalid date.", errors={"cea_measured_on": ["Cannot be before the birth date."]}
+        )
+    if assign(biomarkers, {"cea_measured_on": measured_on}):
+        case_require_open(case=case)
+        save_audited(biomarkers, actor=actor)
 
 
 @transaction.atomic

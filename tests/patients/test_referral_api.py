@@ -203,3 +203,41 @@ def test_case_for_existing_patient_takes_age_from_their_birth_date(coordinator_c
     assert response.status_code == 201, response.data
     stored = coordinator_client.get(reverse("api:case-facts", args=[response.data["id"]])).json()
     assert stored["patient"]["age"] == 66
+
+
+def test_cea_measurement_date_in_referral_and_patch(coordinator_client):
+    payload = referral_payload(example("solitary-metachronous-low-risk"), mrn="CEA-1")
+    payload["cea_measured_on"] = "2026-10-30"
+    created = coordinator_client.post(reverse("api:case-list"), payload, format="json")
+    assert created.status_code == 201, created.data
+    assert created.data["cea_measured_on"] == "2026-10-30"
+
+    detail = reverse("api:case-detail", args=[created.data["id"]])
+    patched = coordinator_client.patch(detail, {"cea_measured_on": "2026-11-02"}, format="json")
+    assert patched.status_code == 200
+    assert coordinator_client.get(detail).json()["cea_measured_on"] == "2026-11-02"
+    history = coordinator_client.get(reverse("api:case-history", args=[created.data["id"]])).json()
+    assert {"field": "cea_measured_on", "before": "2026-10-30", "after": "2026-11-02"} in history[
+        "results"
+    ][0]["changes"]
+
+
+def test_cea_date_without_facts_is_refused(coordinator_client, hospital):
+    patient = Patient.objects.create(
+        hospital=hospital,
+        mrn="CEA-2",
+        given_name="A",
+        family_name="B",
+        birth_date=date(1960, 1, 1),
+        sex="male",
+    )
+    created = coordinator_client.post(
+        reverse("api:case-list"), {"patient_id": str(patient.id), "question": "Q?"}, format="json"
+    )
+    response = coordinator_client.patch(
+        reverse("api:case-detail", args=[created.data["id"]]),
+        {"cea_measured_on": "2026-11-02"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["cea_measured_on"]

@@ -54,6 +54,12 @@ class CaseOutputSerializer(serializers.ModelSerializer):
     patient = PatientOutputSerializer(read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     has_facts = serializers.BooleanField(read_only=True)
+    cea_measured_on = serializers.DateField(
+        source="biomarkers.cea_measured_on",
+        read_only=True,
+        allow_null=True,
+        help_text="When the CEA level in the facts was measured.",
+    )
 
     class Meta:
         model = MdtCase
@@ -66,6 +72,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "referred_on",
             "has_facts",
             "facts_updated_at",
+            "cea_measured_on",
             "created_by",
             "created_at",
             "updated_at",
@@ -83,8 +90,15 @@ class CaseCreateInputSerializer(InputSerializer):
     referring_clinician = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referred_on = serializers.DateField(required=False, validators=[not_in_future])
     facts = serializers.JSONField(required=False, help_text="The pathway input (SPEC section 1).")
+    cea_measured_on = serializers.DateField(
+        required=False, allow_null=True, validators=[not_in_future], help_text="Needs facts."
+    )
 
     def validate(self, attrs: dict) -> dict:
+        if attrs.get("cea_measured_on") and attrs.get("facts") is None:
+            raise serializers.ValidationError(
+                {"cea_measured_on": ["Give the facts (with the CEA level) as well."]}
+            )
         if ("patient" in attrs) == ("patient_id" in attrs):
             raise serializers.ValidationError(
                 {
@@ -101,6 +115,7 @@ class CaseUpdateInputSerializer(InputSerializer):
     referring_clinician = serializers.CharField(max_length=200, allow_blank=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     referred_on = serializers.DateField(validators=[not_in_future])
+    cea_measured_on = serializers.DateField(allow_null=True, validators=[not_in_future])
 
 
 class AuditChangeSerializer(serializers.Serializer):

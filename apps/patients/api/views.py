@@ -166,6 +166,7 @@ class CaseViewSet(ServiceModelViewSet):
             referring_clinician=data.get("referring_clinician", ""),
             referred_on=data.get("referred_on"),
             facts=facts,
+            cea_measured_on=data.get("cea_measured_on"),
             created_by=request.user,
         )
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
