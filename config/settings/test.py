@@ -1,5 +1,6 @@
 """Test settings: PostgreSQL by default (the suite runs against the real database)."""
 
+import hashlib
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
@@ -7,7 +8,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgr
 os.environ.setdefault("LOGIN_THROTTLE_RATE", "1000/minute")
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK
+from .base import BASE_DIR, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
@@ -15,8 +16,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-REST_FRAMEWORK = {**REST_FRAMEWORK}
 # Serve static files from the app folders: tests never run collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# One test database per checkout, so two checkouts on one machine never share (and drop) it.
+DATABASES["default"]["TEST"] = {
+    "NAME": "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+}
