@@ -205,3 +205,10 @@ def test_free_text_is_escaped_on_pages(client, coordinator, hospital):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page
+
+
+@pytest.mark.parametrize("key", ["²", "1", "0"])
+def test_unknown_digit_like_field_names_are_reported_as_given(coordinator_client, key):
+    response = coordinator_client.post(reverse("api:patient-list"), {key: "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][key] == ["Unknown field."]

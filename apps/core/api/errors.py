@@ -33,8 +33,7 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and key.isdigit():
-                    key = int(key)
+                # DRF keys list items by int index; string keys are field names, even "1".
                 child = path if key in _WHOLE_BODY_KEYS else join_path(path, key)
                 walk(value, child)
         elif isinstance(node, list | tuple):
