@@ -6,9 +6,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.factories import HospitalFactory, UserFactory, birth_date_for_age
+
+# CI replays the same generated examples on every run (a landing must not depend on luck);
+# on a developer's machine, Hypothesis explores new ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 EXAMPLES_DIR = SHARED_DIR / "pathways" / "examples"
