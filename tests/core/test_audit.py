@@ -1,9 +1,8 @@
 """The audit trail: every change to clinical data says who, when, and what (before and after),
 and can be read per case through the API."""
 
-from copy import deepcopy
-
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from apps.imaging.models import LiverLesion
@@ -63,7 +62,7 @@ def test_audit_fact_change_shows_before_and_after(
     client_for, coordinator_client, make_user, referred
 ):
     other_coordinator = make_user("coordinator")
-    changed = deepcopy(CASE)
+    changed = example("cirrhosis-short-remnant-ablation-alternative")
     changed["liver"]["lesions"][1]["size_mm"] = 31
     response = client_for(other_coordinator).put(
         reverse("api:case-facts", args=[referred]), changed, format="json"
@@ -112,25 +111,59 @@ def test_audit_patient_identity_change(coordinator_client, referred):
     ]
 
 
-def test_audit_every_history_row_has_an_author(coordinator_client, referred):
-    lesion = LiverLesion.objects.filter(case_id=referred).first()
-    coordinator_client.patch(
-        reverse("api:lesion-detail", args=[lesion.id]), {"peribiliary": True}, format="json"
-    )
-    coordinator_client.patch(
-        reverse("api:case-detail", args=[referred]), {"question": "Now?"}, format="json"
-    )
-    from django.apps import apps
-
+def _clinical_history_rows():
     clinical_apps = {"patients", "imaging", "meetings"}
     history_models = [
-        m
-        for m in apps.get_models()
-        if m.__name__.startswith("Historical") and m._meta.app_label in clinical_apps
+        model
+        for model in apps.get_models()
+        if model.__name__.startswith("Historical") and model._meta.app_label in clinical_apps
     ]
-    rows = [row for model in history_models for row in model.objects.all()]
-    assert rows
-    assert all(row.history_user_id is not None for row in rows)
+    assert len(history_models) >= 12
+    return [row for model in history_models for row in model.objects.all()]
+
+
+def test_audit_every_history_row_has_an_author(client_for, coordinator):
+    """Every kind of write, through a real token, leaves no anonymous history row (cascaded
+    deletes included)."""
+    client = client_for(coordinator, token=True)
+    created = client.post(
+        reverse("api:case-list"), referral_payload(CASE, mrn="AUD-2"), format="json"
+    )
+    case_id = created.json()["id"]
+    lesions = client.get(reverse("api:lesion-list"), {"case": case_id}).json()["results"]
+    study = client.post(
+        reverse("api:imaging-study-list"),
+        {"case": case_id, "modality": "mri", "performed_on": "2026-10-01"},
+        format="json",
+    ).json()
+    client.patch(
+        reverse("api:lesion-detail", args=[lesions[0]["id"]]),
+        {"peribiliary": True, "study": study["id"]},
+        format="json",
+    )
+    client.post(
+        reverse("api:lesion-list"), {"case": case_id, "segment": 3, "size_mm": 7}, format="json"
+    )
+    client.delete(reverse("api:lesion-detail", args=[lesions[1]["id"]]))
+    client.patch(reverse("api:case-detail", args=[case_id]), {"question": "Now?"}, format="json")
+    changed = example("cirrhosis-short-remnant-ablation-alternative")
+    changed["liver"]["lesions"] = changed["liver"]["lesions"][:1]
+    changed["extrahepatic"]["sites"] = [{"site": "lung", "resectable": True}]
+    client.put(reverse("api:case-facts", args=[case_id]), changed, format="json")
+    client.delete(reverse("api:imaging-study-detail", args=[study["id"]]))
+    meeting = client.post(
+        reverse("api:meeting-list"), {"scheduled_for": "2031-01-07T08:00:00Z"}, format="json"
+    ).json()
+    client.post(reverse("api:meeting-agenda", args=[meeting["id"]]), {"case": case_id})
+    assert client.delete(reverse("api:meeting-detail", args=[meeting["id"]])).status_code == 204
+    patient_id = MdtCase.objects.get(pk=case_id).patient_id
+    assert client.delete(reverse("api:case-detail", args=[case_id])).status_code == 204
+    assert client.delete(reverse("api:patient-detail", args=[patient_id])).status_code == 204
+
+    rows = _clinical_history_rows()
+    assert {row.history_type for row in rows} == {"+", "~", "-"}
+    assert [row for row in rows if row.history_user_id is None] == []
+    assert {row.history_user_id for row in rows} == {coordinator.id}
 
 
 def test_audit_history_is_paginated(coordinator_client, referred):
@@ -152,3 +185,35 @@ def test_audit_unchanged_save_adds_no_entry(coordinator_client, referred):
         format="json",
     )
     assert len(_history(coordinator_client, referred)) == before
+
+
+def test_audit_agenda_and_status_changes_appear_in_the_case_history(
+    coordinator_client, coordinator, referred, hospital
+):
+    meeting = coordinator_client.post(
+        reverse("api:meeting-list"), {"scheduled_for": "2031-01-07T08:00:00Z"}, format="json"
+    ).json()
+    agenda_url = reverse("api:meeting-agenda", args=[meeting["id"]])
+    item = coordinator_client.post(agenda_url, {"case": referred}, format="json").json()
+    coordinator_client.delete(reverse("api:meeting-agenda-item", args=[meeting["id"], item["id"]]))
+
+    entries = _history(coordinator_client, referred)
+    agenda = [(e["action"], e["record"]) for e in entries if e["record"] == "agenda_item"]
+    assert agenda == [("deleted", "agenda_item"), ("created", "agenda_item")]  # newest first
+    statuses = [
+        change
+        for e in entries
+        if e["record"] == "case"
+        for change in e["changes"]
+        if change["field"] == "status" and e["action"] == "changed"
+    ]
+    assert statuses == [
+        {"field": "status", "before": "scheduled", "after": "awaiting_discussion"},
+        {"field": "status", "before": "awaiting_discussion", "after": "scheduled"},
+    ]
+    assert {e["user"] for e in entries} == {coordinator.username}
+
+
+def test_audit_of_another_hospitals_case_is_404(client_for, make_user, other_hospital, referred):
+    outsider = client_for(make_user("coordinator", hospital=other_hospital))
+    assert outsider.get(reverse("api:case-history", args=[referred])).status_code == 404

@@ -1,27 +1,36 @@
 """Roles are enforced on the server: every endpoint, method and role, and the hospital scope."""
 
-from datetime import date
-
 import pytest
+from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
-from apps.imaging.models import ImagingStudy
-from apps.meetings.models import AgendaItem
-from apps.patients.models import Patient
-from tests.conftest import example
-from tests.factories import CaseFactory, MeetingFactory, PatientFactory, UserFactory
+from apps.imaging.models import ImagingStudy, LiverLesion
+from apps.meetings.models import AgendaItem, Meeting
+from apps.patients.models import MdtCase, Patient
+from config.api_router import urlpatterns as api_urlpatterns
+from tests.conftest import example, obtain_token
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    ImagingStudyFactory,
+    MeetingFactory,
+    PatientFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-FACTS = example("bilobar-two-stage-primary-in-situ")
+FACTS_NAME = "bilobar-two-stage-primary-in-situ"
 
 
 @pytest.fixture
 def world(hospital):
-    case = CaseFactory(patient__hospital=hospital, facts=FACTS)
+    """Fresh records of `hospital` for each test, so that a delete never meets another's."""
+    case = CaseFactory(patient__hospital=hospital, facts=FACTS_NAME)
     bare_case = CaseFactory(patient__hospital=hospital)
     lonely = PatientFactory(hospital=hospital)
-    study = ImagingStudy.objects.create(case=case, modality="mri", performed_on=date(2026, 10, 1))
+    study = ImagingStudyFactory(case=case, modality="mri")
     meeting = MeetingFactory(hospital=hospital)
     item = AgendaItem.objects.create(meeting=meeting, case=case, position=1)
     return {
@@ -30,178 +39,152 @@ def world(hospital):
         "patient": case.patient,
         "lonely": lonely,
         "study": study,
-        "lesion": case.liver_lesions.first(),
+        "lesion": case.liver_lesions.order_by("position").last(),
         "meeting": meeting,
         "item": item,
     }
 
 
-# (name, method, url(world), body(world), status for a coordinator)
+def _patient_body(w):
+    return {
+        "mrn": "NEW-1",
+        "given_name": "N",
+        "family_name": "New",
+        "birth_date": "1970-01-01",
+        "sex": "male",
+    }
+
+
+# (url name, method, url args(world), body(world), status for a coordinator)
 ENDPOINTS = [
-    ("patients", "get", lambda w: reverse("api:patient-list"), None, 200),
+    ("api:patient-list", "get", None, None, 200),
+    ("api:patient-list", "post", None, _patient_body, 201),
+    ("api:patient-detail", "get", lambda w: [w["patient"].id], None, 200),
     (
-        "patients",
-        "post",
-        lambda w: reverse("api:patient-list"),
-        lambda w: {
-            "mrn": "NEW-1",
-            "given_name": "N",
-            "family_name": "New",
-            "birth_date": "1970-01-01",
-            "sex": "male",
-        },
-        201,
-    ),
-    ("patient", "get", lambda w: reverse("api:patient-detail", args=[w["patient"].id]), None, 200),
-    (
-        "patient",
+        "api:patient-detail",
         "patch",
-        lambda w: reverse("api:patient-detail", args=[w["patient"].id]),
+        lambda w: [w["patient"].id],
         lambda w: {"given_name": "Renamed"},
         200,
     ),
+    ("api:patient-detail", "delete", lambda w: [w["lonely"].id], None, 204),
+    ("api:case-list", "get", None, None, 200),
     (
-        "patient",
-        "delete",
-        lambda w: reverse("api:patient-detail", args=[w["lonely"].id]),
-        None,
-        204,
-    ),
-    ("cases", "get", lambda w: reverse("api:case-list"), None, 200),
-    (
-        "cases",
+        "api:case-list",
         "post",
-        lambda w: reverse("api:case-list"),
+        None,
         lambda w: {"patient_id": str(w["lonely"].id), "question": "Q?"},
         201,
     ),
-    ("case", "get", lambda w: reverse("api:case-detail", args=[w["case"].id]), None, 200),
+    ("api:case-detail", "get", lambda w: [w["case"].id], None, 200),
     (
-        "case",
+        "api:case-detail",
         "patch",
-        lambda w: reverse("api:case-detail", args=[w["case"].id]),
+        lambda w: [w["case"].id],
         lambda w: {"question": "New question?"},
         200,
     ),
-    ("case", "delete", lambda w: reverse("api:case-detail", args=[w["bare_case"].id]), None, 204),
-    ("facts", "get", lambda w: reverse("api:case-facts", args=[w["case"].id]), None, 200),
+    ("api:case-detail", "delete", lambda w: [w["bare_case"].id], None, 204),
+    ("api:case-facts", "get", lambda w: [w["case"].id], None, 200),
+    ("api:case-facts", "put", lambda w: [w["case"].id], lambda w: example(FACTS_NAME), 200),
+    ("api:case-history", "get", lambda w: [w["case"].id], None, 200),
+    ("api:imaging-study-list", "get", None, None, 200),
     (
-        "facts",
-        "put",
-        lambda w: reverse("api:case-facts", args=[w["case"].id]),
-        lambda w: FACTS,
-        200,
-    ),
-    ("history", "get", lambda w: reverse("api:case-history", args=[w["case"].id]), None, 200),
-    ("studies", "get", lambda w: reverse("api:imaging-study-list"), None, 200),
-    (
-        "studies",
+        "api:imaging-study-list",
         "post",
-        lambda w: reverse("api:imaging-study-list"),
+        None,
         lambda w: {"case": str(w["case"].id), "modality": "ct", "performed_on": "2026-09-01"},
         201,
     ),
+    ("api:imaging-study-detail", "get", lambda w: [w["study"].id], None, 200),
     (
-        "study",
-        "get",
-        lambda w: reverse("api:imaging-study-detail", args=[w["study"].id]),
-        None,
-        200,
-    ),
-    (
-        "study",
+        "api:imaging-study-detail",
         "patch",
-        lambda w: reverse("api:imaging-study-detail", args=[w["study"].id]),
+        lambda w: [w["study"].id],
         lambda w: {"diffusion_weighted": True},
         200,
     ),
+    ("api:imaging-study-detail", "delete", lambda w: [w["study"].id], None, 204),
+    ("api:lesion-list", "get", None, None, 200),
     (
-        "study",
-        "delete",
-        lambda w: reverse("api:imaging-study-detail", args=[w["study"].id]),
-        None,
-        204,
-    ),
-    ("lesions", "get", lambda w: reverse("api:lesion-list"), None, 200),
-    (
-        "lesions",
+        "api:lesion-list",
         "post",
-        lambda w: reverse("api:lesion-list"),
+        None,
         lambda w: {"case": str(w["case"].id), "segment": 2, "size_mm": 9},
         201,
     ),
-    ("lesion", "get", lambda w: reverse("api:lesion-detail", args=[w["lesion"].id]), None, 200),
+    ("api:lesion-detail", "get", lambda w: [w["lesion"].id], None, 200),
+    ("api:lesion-detail", "patch", lambda w: [w["lesion"].id], lambda w: {"size_mm": 26}, 200),
+    ("api:lesion-detail", "delete", lambda w: [w["lesion"].id], None, 204),
+    ("api:meeting-list", "get", None, None, 200),
     (
-        "lesion",
-        "patch",
-        lambda w: reverse("api:lesion-detail", args=[w["lesion"].id]),
-        lambda w: {"size_mm": 26},
-        200,
-    ),
-    ("lesion", "delete", lambda w: reverse("api:lesion-detail", args=[w["lesion"].id]), None, 204),
-    ("meetings", "get", lambda w: reverse("api:meeting-list"), None, 200),
-    (
-        "meetings",
+        "api:meeting-list",
         "post",
-        lambda w: reverse("api:meeting-list"),
+        None,
         lambda w: {"scheduled_for": "2031-01-07T08:00:00Z"},
         201,
     ),
-    ("meeting", "get", lambda w: reverse("api:meeting-detail", args=[w["meeting"].id]), None, 200),
+    ("api:meeting-detail", "get", lambda w: [w["meeting"].id], None, 200),
     (
-        "meeting",
+        "api:meeting-detail",
         "patch",
-        lambda w: reverse("api:meeting-detail", args=[w["meeting"].id]),
+        lambda w: [w["meeting"].id],
         lambda w: {"location": "Room 4"},
         200,
     ),
+    ("api:meeting-detail", "delete", lambda w: [w["meeting"].id], None, 204),
+    ("api:meeting-agenda", "get", lambda w: [w["meeting"].id], None, 200),
     (
-        "meeting",
-        "delete",
-        lambda w: reverse("api:meeting-detail", args=[w["meeting"].id]),
-        None,
-        204,
-    ),
-    ("agenda", "get", lambda w: reverse("api:meeting-agenda", args=[w["meeting"].id]), None, 200),
-    (
-        "agenda",
+        "api:meeting-agenda",
         "post",
-        lambda w: reverse("api:meeting-agenda", args=[w["meeting"].id]),
+        lambda w: [w["meeting"].id],
         lambda w: {"case": str(w["bare_case"].id)},
         201,
     ),
     (
-        "agenda item",
+        "api:meeting-agenda-item",
         "delete",
-        lambda w: reverse("api:meeting-agenda-item", args=[w["meeting"].id, w["item"].id]),
+        lambda w: [w["meeting"].id, w["item"].id],
         None,
         204,
     ),
-    ("me", "get", lambda w: reverse("api:me"), None, 200),
-    ("schema", "get", lambda w: reverse("api-schema"), None, 200),
+    ("api:me", "get", None, None, 200),
+    ("api-schema", "get", None, None, 200),
 ]
-IDS = [f"{method.upper()} {name}" for name, method, *_ in ENDPOINTS]
+IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ENDPOINTS]
+# Reads are open to every role; these are the writes, which only coordinators may make.
+WRITES = [entry for entry in ENDPOINTS if entry[1] != "get"]
 
 
-def _call(client, method, url, body):
+def _call(client, world, url_name, method, args, body):
+    url = reverse(url_name, args=args(world) if args else None)
     if body is None:
         return getattr(client, method)(url)
-    return getattr(client, method)(url, body, format="json")
+    return getattr(client, method)(url, body(world), format="json")
 
 
-@pytest.mark.parametrize(("name", "method", "url", "body", "expected"), ENDPOINTS, ids=IDS)
-def test_role_matrix_anonymous_gets_401(client_for, world, name, method, url, body, expected):
-    response = _call(client_for(None), method, url(world), body and body(world))
+def test_role_matrix_covers_every_api_route():
+    # A new endpoint must join the matrix (the token endpoint is tested on its own below).
+    routes = {f"api:{pattern.name}" for pattern in api_urlpatterns} - {"api:auth-token"}
+    assert routes == {name for name, *_ in ENDPOINTS} - {"api-schema"}
+
+
+@pytest.mark.parametrize(("url_name", "method", "args", "body", "expected"), ENDPOINTS, ids=IDS)
+def test_role_matrix_anonymous_gets_401(api_client, world, url_name, method, args, body, expected):
+    response = _call(api_client, world, url_name, method, args, body)
     assert response.status_code == 401
-    assert "WWW-Authenticate" in response
+    assert response["WWW-Authenticate"].startswith("Token")
+    if url_name != "api-schema":  # the schema view answers in OpenAPI's own media types
+        assert response.json()["message"]
 
 
-@pytest.mark.parametrize("role", ["viewer", "clinician"])
-@pytest.mark.parametrize(("name", "method", "url", "body", "expected"), ENDPOINTS, ids=IDS)
+@pytest.mark.parametrize(("role", "token"), [("viewer", True), ("clinician", False)])
+@pytest.mark.parametrize(("url_name", "method", "args", "body", "expected"), ENDPOINTS, ids=IDS)
 def test_role_matrix_readers_read_but_never_write(
-    make_user, client_for, world, role, name, method, url, body, expected
+    make_user, client_for, world, role, token, url_name, method, args, body, expected
 ):
-    response = _call(client_for(make_user(role)), method, url(world), body and body(world))
+    client = client_for(make_user(role), token=token)
+    response = _call(client, world, url_name, method, args, body)
     if method == "get":
         assert response.status_code == 200
     else:
@@ -209,104 +192,246 @@ def test_role_matrix_readers_read_but_never_write(
         assert response.json()["message"]
 
 
-@pytest.mark.parametrize(("name", "method", "url", "body", "expected"), ENDPOINTS, ids=IDS)
+@pytest.mark.parametrize(("url_name", "method", "args", "body", "expected"), ENDPOINTS, ids=IDS)
 def test_role_matrix_coordinator_may_do_everything(
-    coordinator, client_for, world, name, method, url, body, expected
+    coordinator, client_for, world, url_name, method, args, body, expected
 ):
-    response = _call(client_for(coordinator), method, url(world), body and body(world))
+    response = _call(client_for(coordinator, token=True), world, url_name, method, args, body)
     assert response.status_code == expected, response.content
 
 
 def test_role_matrix_writes_by_readers_change_nothing(make_user, client_for, world):
-    client = client_for(make_user("viewer"))
-    client.patch(
-        reverse("api:patient-detail", args=[world["patient"].id]),
-        {"given_name": "Hacked"},
-        format="json",
-    )
-    client.delete(reverse("api:patient-detail", args=[world["lonely"].id]))
-    assert Patient.objects.get(pk=world["patient"].id).given_name != "Hacked"
-    assert Patient.objects.filter(pk=world["lonely"].id).exists()
+    counts = [
+        model.objects.count()
+        for model in (Patient, MdtCase, ImagingStudy, LiverLesion, Meeting, AgendaItem)
+    ]
+    client = client_for(make_user("clinician"))
+    for url_name, method, args, body, _ in WRITES:
+        _call(client, world, url_name, method, args, body)
+
+    assert Patient.objects.get(pk=world["patient"].id).given_name != "Renamed"
+    assert MdtCase.objects.get(pk=world["case"].id).question != "New question?"
+    assert counts == [
+        model.objects.count()
+        for model in (Patient, MdtCase, ImagingStudy, LiverLesion, Meeting, AgendaItem)
+    ]
 
 
-def test_user_without_hospital_is_refused(client_for, world):
+def test_user_in_a_group_without_staff_profile_is_refused(client_for, world):
     user = UserFactory(role="coordinator", hospital=False)
-    response = client_for(user).get(reverse("api:case-list"))
+    for url_name in ("api:case-list", "api:me"):
+        response = client_for(user).get(reverse(url_name))
+        assert response.status_code == 403
+        assert "hospital" in response.json()["message"]
+    response = client_for(user).post(
+        reverse("api:patient-list"), _patient_body(world), format="json"
+    )
     assert response.status_code == 403
-    assert "hospital" in response.json()["message"]
 
 
 def test_user_without_role_is_refused(make_user, client_for, world):
-    response = client_for(make_user(None)).get(reverse("api:case-list"))
-    assert response.status_code == 403
+    client = client_for(make_user(None))
+    assert client.get(reverse("api:case-list")).status_code == 403
+    assert client.get(reverse("api:case-detail", args=[world["case"].id])).status_code == 403
 
 
+def test_user_with_an_unknown_group_only_is_refused(make_user, client_for, world):
+    assert client_for(make_user("admins")).get(reverse("api:case-list")).status_code == 403
+
+
+# Routes of records of `hospital` (url name, args(world)).
 DETAIL_ROUTES = [
-    lambda w: reverse("api:patient-detail", args=[w["patient"].id]),
-    lambda w: reverse("api:case-detail", args=[w["case"].id]),
-    lambda w: reverse("api:case-facts", args=[w["case"].id]),
-    lambda w: reverse("api:case-history", args=[w["case"].id]),
-    lambda w: reverse("api:imaging-study-detail", args=[w["study"].id]),
-    lambda w: reverse("api:lesion-detail", args=[w["lesion"].id]),
-    lambda w: reverse("api:meeting-detail", args=[w["meeting"].id]),
-    lambda w: reverse("api:meeting-agenda", args=[w["meeting"].id]),
+    ("api:patient-detail", lambda w: [w["patient"].id]),
+    ("api:case-detail", lambda w: [w["case"].id]),
+    ("api:case-facts", lambda w: [w["case"].id]),
+    ("api:case-history", lambda w: [w["case"].id]),
+    ("api:imaging-study-detail", lambda w: [w["study"].id]),
+    ("api:lesion-detail", lambda w: [w["lesion"].id]),
+    ("api:meeting-detail", lambda w: [w["meeting"].id]),
+    ("api:meeting-agenda", lambda w: [w["meeting"].id]),
 ]
 
 
-@pytest.mark.parametrize("route", DETAIL_ROUTES)
-def test_other_hospital_sees_nothing_of_ours(make_user, client_for, other_hospital, world, route):
-    outsider = client_for(make_user("coordinator", hospital_=other_hospital))
-    assert outsider.get(route(world)).status_code == 404
-    assert outsider.patch(route(world), {"question": "x"}, format="json").status_code in (404, 405)
+@pytest.fixture
+def outsider(make_user, client_for, other_hospital):
+    """A coordinator (who may write anything) of another hospital."""
+    return client_for(make_user("coordinator", hospital=other_hospital))
+
+
+@pytest.mark.parametrize(("url_name", "args"), DETAIL_ROUTES, ids=[n for n, _ in DETAIL_ROUTES])
+def test_other_hospital_gets_404_on_our_records(outsider, world, url_name, args):
+    response = outsider.get(reverse(url_name, args=args(world)))
+    assert response.status_code == 404
+    assert response.json()["message"]
 
 
 @pytest.mark.parametrize(
-    "name", ["patient-list", "case-list", "lesion-list", "imaging-study-list", "meeting-list"]
+    ("url_name", "method", "args", "body", "expected"),
+    [entry for entry in WRITES if entry[2] is not None],
+    ids=[f"{m.upper()} {n.removeprefix('api:')}" for n, m, a, *_ in WRITES if a is not None],
 )
-def test_other_hospital_lists_are_empty(make_user, client_for, other_hospital, world, name):
-    outsider = client_for(make_user("coordinator", hospital_=other_hospital))
-    assert outsider.get(reverse(f"api:{name}")).json()["count"] == 0
-
-
-def test_other_hospital_cannot_attach_lesions_to_our_case(
-    make_user, client_for, other_hospital, world
+def test_other_hospital_cannot_write_our_records(
+    outsider, world, url_name, method, args, body, expected
 ):
-    outsider = client_for(make_user("coordinator", hospital_=other_hospital))
+    response = _call(outsider, world, url_name, method, args, body)
+    assert response.status_code == 404
+    assert Patient.objects.filter(pk=world["lonely"].id).exists()
+    assert Meeting.objects.filter(pk=world["meeting"].id).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "api:patient-list",
+        "api:case-list",
+        "api:lesion-list",
+        "api:imaging-study-list",
+        "api:meeting-list",
+    ],
+)
+def test_other_hospital_lists_are_empty(outsider, world, url_name):
+    response = outsider.get(reverse(url_name))
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("url_name", "body", "field"),
+    [
+        (
+            "api:lesion-list",
+            lambda w: {"case": str(w["case"].id), "segment": 2, "size_mm": 9},
+            "case",
+        ),
+        (
+            "api:imaging-study-list",
+            lambda w: {"case": str(w["case"].id), "modality": "ct", "performed_on": "2026-01-01"},
+            "case",
+        ),
+        (
+            "api:case-list",
+            lambda w: {"patient_id": str(w["lonely"].id), "question": "Q"},
+            "patient_id",
+        ),
+    ],
+)
+def test_other_hospital_cannot_attach_records_to_ours(outsider, world, url_name, body, field):
+    response = outsider.post(reverse(url_name), body(world), format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_other_hospital_cannot_put_our_case_on_their_agenda(outsider, world, other_hospital):
+    theirs = MeetingFactory(hospital=other_hospital)
     response = outsider.post(
-        reverse("api:lesion-list"),
-        {"case": str(world["case"].id), "segment": 2, "size_mm": 9},
+        reverse("api:meeting-agenda", args=[theirs.id]),
+        {"case": str(world["bare_case"].id)},
         format="json",
     )
     assert response.status_code == 400
-    assert "case" in response.json()["errors"]
+    assert list(response.json()["errors"]) == ["case"]
 
 
 @pytest.mark.parametrize("url_name", ["home", "api-docs"])
 def test_browser_pages_redirect_anonymous_to_login(client, url_name):
-    response = client.get(reverse(url_name))
+    url = reverse(url_name)
+    response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
-def test_token_login_then_token_requests(client_for, coordinator):
-    anonymous = client_for(None)
-    token = anonymous.post(
+@pytest.mark.parametrize("url_name", ["home", "api-docs", "login"])
+def test_browser_pages_open_for_a_logged_in_user(client, viewer, url_name):
+    client.force_login(viewer)
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_home_page_shows_only_our_hospitals_cases(client, viewer, hospital, other_hospital):
+    CaseFactory(patient__hospital=hospital, patient__family_name="Ours")
+    CaseFactory(patient__hospital=other_hospital, patient__family_name="Theirs")
+    client.force_login(viewer)
+    page = client.get(reverse("home")).content.decode()
+    assert "OURS" in page
+    assert "THEIRS" not in page
+
+
+def test_token_login_then_token_requests(api_client, coordinator):
+    token = api_client.post(
         reverse("api:auth-token"),
-        {"username": coordinator.username, "password": "test-Password-123"},
+        {"username": coordinator.username, "password": PASSWORD},
         format="json",
     )
     assert token.status_code == 200
-    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
-    assert anonymous.get(reverse("api:me")).json()["roles"] == ["coordinator"]
-    assert anonymous.delete(reverse("api:auth-token")).status_code == 204
-    assert anonymous.get(reverse("api:me")).status_code == 401
+    assert set(token.json()) == {"token"}
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    me = api_client.get(reverse("api:me")).json()
+    assert me["username"] == coordinator.username
+    assert me["roles"] == ["coordinator"]
+    assert me["specialty"] == "coordinator"
+    assert me["hospital"] == coordinator.staff_profile.hospital.name
+
+    assert api_client.delete(reverse("api:auth-token")).status_code == 204
+    assert api_client.get(reverse("api:me")).status_code == 401
 
 
-def test_token_login_with_wrong_password_is_400(client_for, coordinator):
-    response = client_for(None).post(
+def test_token_login_twice_gives_the_same_token(coordinator):
+    assert obtain_token(coordinator) == obtain_token(coordinator)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "nobody", "password": PASSWORD},
+        {"username": "", "password": ""},
+        {},
+    ],
+)
+def test_token_login_with_wrong_credentials_is_400(api_client, coordinator, body):
+    response = api_client.post(reverse("api:auth-token"), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_token_login_with_wrong_password_is_400(api_client, coordinator):
+    response = api_client.post(
         reverse("api:auth-token"),
         {"username": coordinator.username, "password": "wrong"},
         format="json",
     )
     assert response.status_code == 400
     assert response.json()["errors"]
+
+
+def test_token_of_a_deactivated_user_is_refused(coordinator):
+    token = obtain_token(coordinator)
+    coordinator.is_active = False
+    coordinator.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(reverse("api:me")).status_code == 401
+
+
+def test_unknown_token_is_401(api_client, world):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api_client.get(reverse("api:case-list"))
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response
+
+
+def test_revoking_a_token_needs_the_token(api_client):
+    assert api_client.delete(reverse("api:auth-token")).status_code == 401
+
+
+def test_browser_session_reads_the_api_but_writes_need_csrf(viewer, coordinator):
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(viewer)
+    assert session.get(reverse("api:case-list")).status_code == 200
+
+    session.force_login(coordinator)
+    response = session.post(
+        reverse("api:patient-list"), _patient_body(None), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["message"]
+    assert not Patient.objects.filter(mrn="NEW-1").exists()

@@ -1,4 +1,4 @@
-"""factory_boy factories for the foundation's models."""
+"""factory_boy factories for the foundation's models. Everything they make is fictional."""
 
 import datetime
 
@@ -11,6 +11,8 @@ from apps.meetings.models import Meeting
 from apps.pathways.facts import parse_facts
 from apps.patients.models import MdtCase, Patient
 from apps.patients.services import case_facts_record
+
+PASSWORD = "test-Password-123"  # every factory user's password (MD5-hashed in tests: fast)
 
 
 class HospitalFactory(factory.django.DjangoModelFactory):
@@ -31,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User{n}")
-    password = factory.PostGenerationMethodCall("set_password", "test-Password-123")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -63,8 +65,9 @@ class PatientFactory(factory.django.DjangoModelFactory):
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
-    """A case; pass `facts=<SPEC input dict>` to record facts too (the patient's birth date is
-    then set to match the facts' age)."""
+    """A case; pass `facts=<SPEC input dict, or the name of a shared example>` to record facts
+    through the service (the patient's birth date is then set to match the facts' age). The
+    records' history names `created_by` as the author (None unless given)."""
 
     class Meta:
         model = MdtCase
@@ -78,10 +81,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     def facts(self, create, extracted, **kwargs):
         if not (create and extracted):
             return
+        if isinstance(extracted, str):
+            from tests.conftest import example
+
+            extracted = example(extracted)
         facts = parse_facts(extracted)
         self.patient.birth_date = birth_date_for_age(facts.patient.age, self.referred_on)
+        self.patient._history_user = self.created_by
         self.patient.save()
-        case_facts_record(case=self, facts=facts, actor=None)
+        case_facts_record(case=self, facts=facts, actor=self.created_by)
         self.refresh_from_db()
 
 

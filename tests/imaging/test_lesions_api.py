@@ -1,5 +1,7 @@
 """Liver lesions and imaging studies through the API."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -62,15 +64,59 @@ def test_last_lesion_cannot_be_deleted(coordinator_client, case):
 
 
 def test_lesion_cap_of_fifty(coordinator_client, case):
-    for position in range(2, 50):
+    for position in range(2, 49):
         LiverLesion.objects.create(case=case, position=position, segment=2, size_mm=5)
-    response = coordinator_client.post(
+    body = {"case": str(case.id), "segment": 2, "size_mm": 5}
+
+    fiftieth = coordinator_client.post(reverse("api:lesion-list"), body, format="json")
+    assert fiftieth.status_code == 201
+    response = coordinator_client.post(reverse("api:lesion-list"), body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["case"]
+    assert LiverLesion.objects.filter(case=case).count() == 50
+    facts = coordinator_client.get(reverse("api:case-facts", args=[case.id])).json()
+    assert len(facts["liver"]["lesions"]) == 50
+
+
+def test_lesion_delete_then_create_keeps_the_entry_order(coordinator_client, case):
+    first = case.liver_lesions.get(position=0)
+    assert (
+        coordinator_client.delete(reverse("api:lesion-detail", args=[first.id])).status_code == 204
+    )
+    created = coordinator_client.post(
         reverse("api:lesion-list"),
-        {"case": str(case.id), "segment": 2, "size_mm": 5},
+        {"case": str(case.id), "segment": 1, "size_mm": 6},
         format="json",
     )
-    assert response.status_code == 400
-    assert "case" in response.json()["errors"]
+    assert created.status_code == 201
+    assert created.data["position"] == 2
+
+    listed = coordinator_client.get(reverse("api:lesion-list"), {"case": str(case.id)}).json()
+    assert [(lesion["segment"], lesion["position"]) for lesion in listed["results"]] == [
+        (8, 1),
+        (1, 2),
+    ]
+    facts = coordinator_client.get(reverse("api:case-facts", args=[case.id])).json()
+    assert [lesion["segment"] for lesion in facts["liver"]["lesions"]] == [8, 1]
+
+
+def test_lesion_first_position_is_zero(coordinator_client, case):
+    assert sorted(case.liver_lesions.values_list("position", flat=True)) == [0, 1]
+
+
+def test_lesion_on_closed_case_is_refused(coordinator_client, case):
+    MdtCase.objects.filter(pk=case.pk).update(status="closed")
+    lesion = case.liver_lesions.first()
+    url = reverse("api:lesion-detail", args=[lesion.id])
+
+    assert coordinator_client.patch(url, {"size_mm": 12}, format="json").status_code == 409
+    assert coordinator_client.delete(url).status_code == 409
+    created = coordinator_client.post(
+        reverse("api:lesion-list"), {"case": str(case.id), "segment": 2, "size_mm": 5}
+    )
+    assert created.status_code == 409
+    assert LiverLesion.objects.filter(case=case).count() == 2
 
 
 def test_lesion_on_case_without_facts_is_refused(coordinator_client, hospital):
@@ -103,6 +149,39 @@ def test_lesion_links_to_a_study_of_the_same_case_only(coordinator_client, case,
     )
 
 
+def test_lesion_create_linked_to_a_study(coordinator_client, case, other_hospital):
+    own = ImagingStudyFactory(case=case, modality="mri")
+    theirs = ImagingStudyFactory(case=CaseFactory(patient__hospital=other_hospital))
+    body = {"case": str(case.id), "segment": 6, "size_mm": 9}
+
+    response = coordinator_client.post(
+        reverse("api:lesion-list"), {**body, "study": str(own.id)}, format="json"
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["study"] == own.id
+
+    refused = coordinator_client.post(
+        reverse("api:lesion-list"), {**body, "study": str(theirs.id)}, format="json"
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["study"]
+
+
+def test_lesion_unlink_from_study(coordinator_client, case):
+    study = ImagingStudyFactory(case=case)
+    lesion = case.liver_lesions.first()
+    lesion.study = study
+    lesion.save()
+
+    response = coordinator_client.patch(
+        reverse("api:lesion-detail", args=[lesion.id]), {"study": None}, format="json"
+    )
+
+    assert response.status_code == 200
+    lesion.refresh_from_db()
+    assert lesion.study_id is None
+
+
 def test_study_delete_keeps_its_lesions(coordinator_client, case):
     study = ImagingStudyFactory(case=case)
     LiverLesion.objects.filter(case=case).update(study=study)
@@ -130,6 +209,25 @@ def test_study_create_and_filter_by_case(coordinator_client, case):
         reverse("api:imaging-study-list"), {"case": str(case.id), "modality": "mri"}
     ).json()
     assert [study["id"] for study in listed["results"]] == [response.data["id"]]
+
+
+def test_study_patch_to_ct_with_mri_techniques_is_400(coordinator_client, case):
+    study = ImagingStudyFactory(case=case, modality="mri", diffusion_weighted=True)
+    response = coordinator_client.patch(
+        reverse("api:imaging-study-detail", args=[study.id]), {"modality": "ct"}, format="json"
+    )
+    assert response.status_code == 400
+    study.refresh_from_db()
+    assert study.modality == "mri"
+
+
+def test_study_list_is_newest_first_and_paginated(coordinator_client, case):
+    for day in range(1, 4):
+        ImagingStudyFactory(case=case, performed_on=datetime.date(2026, 9, day))
+    page = coordinator_client.get(reverse("api:imaging-study-list"), {"page_size": 2}).json()
+    assert page["count"] == 3
+    assert [s["performed_on"] for s in page["results"]] == ["2026-09-03", "2026-09-02"]
+    assert page["next"]
 
 
 def test_study_date_in_future_is_refused(coordinator_client, case):
