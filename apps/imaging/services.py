@@ -12,6 +12,7 @@ from apps.core.services import assign, delete_audited, save_audited
 from apps.pathways.facts import LESIONS_MAX, ExtrahepaticFacts, LiverFacts
 from apps.patients.models import MdtCase
 
+from .choices import Modality
 from .models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
 
 LESION_FIELDS = (
@@ -141,22 +142,45 @@ def _check_study(case: MdtCase, study: ImagingStudy | None) -> None:
         )
 
 
+def _validate_study(study: ImagingStudy) -> None:
+    errors: dict[str, list[str]] = {}
+    if study.modality != Modality.MRI:
+        for field in ("hepatospecific_contrast", "diffusion_weighted"):
+            if getattr(study, field):
+                errors[field] = ["Only an MRI study has this."]
+    if study.performed_on < study.case.patient.birth_date:
+        errors["performed_on"] = ["Cannot be before the patient's birth date."]
+    if errors:
+        raise ApplicationError("Invalid imaging study.", errors=errors)
+
+
 @transaction.atomic
 def study_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> ImagingStudy:
+    from apps.patients.services import case_require_open
+
+    case_require_open(case=case)
     study = ImagingStudy(case=case, **data)
+    _validate_study(study)
     save_audited(study, actor=actor, clean=True)
     return study
 
 
 @transaction.atomic
 def study_update(*, study: ImagingStudy, data: dict[str, Any], actor: Any) -> ImagingStudy:
+    from apps.patients.services import case_require_open
+
+    case_require_open(case=study.case)
     if assign(study, data):
+        _validate_study(study)
         save_audited(study, actor=actor, clean=True)
     return study
 
 
 @transaction.atomic
 def study_delete(*, study: ImagingStudy, actor: Any) -> None:
+    from apps.patients.services import case_require_open
+
+    case_require_open(case=study.case)
     # Lesions stay (they are the case's facts); they lose the link to the study.
     for lesion in study.lesions.all():
         lesion.study = None

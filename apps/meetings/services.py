@@ -52,6 +52,12 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Meeting:
+    if meeting.status == MeetingStatus.CLOSED and data:
+        raise ApplicationError(
+            "The meeting is closed.",
+            errors={"status": ["A closed meeting is a finished record."]},
+            status=409,
+        )
     if "chair" in data:
         _check_member(data["chair"], meeting.hospital, "chair")
     if assign(meeting, data):

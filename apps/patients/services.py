@@ -12,7 +12,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
 from apps.core.services import assign, delete_audited, save_audited
 from apps.imaging.services import liver_facts_record
-from apps.pathways.facts import CaseFacts
+from apps.pathways.facts import AGE_MAX, AGE_MIN, CaseFacts
 
 from .choices import CaseStatus
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     PrimaryTumour,
     TreatmentHistory,
     WorkupStatus,
+    age_on,
 )
 
 IDENTITY_FIELDS = ("given_name", "family_name", "birth_date", "sex")
@@ -39,6 +40,27 @@ def _check_birth_date(birth_date: date, path: str) -> None:
         raise ApplicationError("Invalid birth date.", errors={path: ["Cannot be in the future."]})
     if birth_date.year < 1900:
         raise ApplicationError("Invalid birth date.", errors={path: ["Must be 1900 or later."]})
+
+
+def _check_birth_date_fits_cases(patient: Patient, birth_date: date) -> None:
+    """Every case must stay after the birth and, where it has facts, within the pathway's ages."""
+    for referred_on, has_facts in patient.cases.values_list("referred_on", "facts_updated_at"):
+        if referred_on < birth_date:
+            raise ApplicationError(
+                "Invalid birth date.",
+                errors={"birth_date": [f"A case was referred before it, on {referred_on}."]},
+            )
+        age = age_on(birth_date, referred_on)
+        if has_facts and not AGE_MIN <= age <= AGE_MAX:
+            raise ApplicationError(
+                "Invalid birth date.",
+                errors={
+                    "birth_date": [
+                        f"The patient would be {age} at the referral of {referred_on}; "
+                        f"the pathway covers ages {AGE_MIN} to {AGE_MAX}."
+                    ]
+                },
+            )
 
 
 @transaction.atomic
@@ -85,6 +107,7 @@ def patient_update(*, patient: Patient, data: dict[str, Any], actor: Any) -> Pat
             )
     if "birth_date" in data:
         _check_birth_date(data["birth_date"], "birth_date")
+        _check_birth_date_fits_cases(patient, data["birth_date"])
     if assign(patient, data):
         save_audited(patient, actor=actor, clean=True)
         if "birth_date" in data:
@@ -315,11 +338,17 @@ def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
     if "cea_measured_on" in data:
         _cea_date_record(case, data.pop("cea_measured_on"), actor)
     status = data.get("status")
-    if status is not None and status != case.status and status not in MANUAL_STATUSES:
-        raise ApplicationError(
-            "This status follows the meetings.",
-            errors={"status": ["Scheduled and discussed are set by the meeting agenda."]},
-        )
+    if status is not None and status != case.status:
+        if status not in MANUAL_STATUSES:
+            raise ApplicationError(
+                "This status follows the meetings.",
+                errors={"status": ["Scheduled and discussed are set by the meeting agenda."]},
+            )
+        if case.agenda_items.exclude(meeting__status="closed").exists():
+            raise ApplicationError(
+                "The case is on an open meeting's agenda.",
+                errors={"status": ["Take the case off the agenda first."]},
+            )
     if "referred_on" in data and data["referred_on"] < case.patient.birth_date:
         raise ApplicationError(
             "Invalid referral date.", errors={"referred_on": ["Cannot be before the birth date."]}

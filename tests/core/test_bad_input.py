@@ -118,14 +118,6 @@ def test_empty_put_facts_body_lists_the_required_fields(coordinator_client, case
     assert {"patient.age", "primary.site", "liver.lesions"} <= set(errors)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: in a referral, a NaN/Infinity inside facts also raises a whole-body 'facts: Value "
-        "must be valid JSON.' error from CaseCreateInputSerializer's JSONField (DRF dumps with "
-        "allow_nan=False), besides the field's own error"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_non_finite_number_in_referral_names_the_field(coordinator_client, constant):
     raw = json.dumps(referral_payload(example(VALID_NAME), mrn="NAN-1"))
@@ -317,3 +309,14 @@ def test_free_text_is_escaped_on_the_home_page(client, coordinator, hospital):
     assert "<b>x</b>" not in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<img src=x" not in page
+
+
+@pytest.mark.parametrize("chair", ["nul\x00byte", 42, "x" * 500])
+def test_meeting_chair_that_cannot_be_a_username_is_400(coordinator_client, chair):
+    response = coordinator_client.post(
+        reverse("api:meeting-list"),
+        {"scheduled_for": "2031-01-07T08:00:00Z", "chair": chair},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["chair"]

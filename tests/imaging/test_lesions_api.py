@@ -238,3 +238,41 @@ def test_study_date_in_future_is_refused(coordinator_client, case):
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["performed_on"]
+
+
+@pytest.mark.parametrize("field", ["hepatospecific_contrast", "diffusion_weighted"])
+def test_study_mri_techniques_on_ct_name_the_field(coordinator_client, hospital, field):
+    case = CaseFactory(patient__hospital=hospital)
+    response = coordinator_client.post(
+        reverse("api:imaging-study-list"),
+        {"case": str(case.id), "modality": "ct", "performed_on": "2026-10-01", field: True},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_study_before_birth_is_refused(coordinator_client, hospital):
+    case = CaseFactory(patient__hospital=hospital, patient__birth_date=datetime.date(1960, 1, 1))
+    response = coordinator_client.post(
+        reverse("api:imaging-study-list"),
+        {"case": str(case.id), "modality": "ct", "performed_on": "1959-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["performed_on"]
+
+
+def test_study_on_closed_case_is_refused_until_reopened(coordinator_client, hospital):
+    case = CaseFactory(patient__hospital=hospital, status="closed")
+    body = {"case": str(case.id), "modality": "ct", "performed_on": "2026-10-01"}
+    url = reverse("api:imaging-study-list")
+    assert coordinator_client.post(url, body, format="json").status_code == 409
+    MdtCase.objects.filter(pk=case.pk).update(status="awaiting_discussion")
+    assert coordinator_client.post(url, body, format="json").status_code == 201
+
+
+def test_lesion_sizes_read_as_the_facts_write_them(coordinator_client, hospital):
+    case = CaseFactory(patient__hospital=hospital, facts=TWO_LESIONS)
+    lesions = coordinator_client.get(reverse("api:lesion-list"), {"case": str(case.id)}).json()
+    assert [lesion["size_mm"] for lesion in lesions["results"]] == [25, 40]

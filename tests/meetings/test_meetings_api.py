@@ -230,18 +230,9 @@ def test_agenda_item_of_another_meeting_is_404(coordinator_client, meeting, hosp
     assert AgendaItem.objects.filter(pk=item["id"]).exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: an agenda item id that matches the route's [0-9a-f-]{36} but is not a UUID "
-        "reaches .filter(pk=...) and answers 400 'Invalid input.' (echoing the value) "
-        "instead of 404"
-    ),
-    strict=True,
-)
 def test_agenda_item_with_malformed_id_is_404(coordinator_client, meeting):
-    response = coordinator_client.delete(
-        reverse("api:meeting-agenda-item", args=[meeting.id, "-" * 36])
-    )
+    agenda_url = reverse("api:meeting-agenda", args=[meeting.id])
+    response = coordinator_client.delete(f"{agenda_url}{'-' * 36}/")
     assert response.status_code == 404
 
 
@@ -307,14 +298,6 @@ def test_meeting_list_filters_and_orders(coordinator_client, hospital, other_hos
     assert newest["results"][0]["id"] == str(late.id)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a coordinator can set a case that is on an open meeting's agenda back to "
-        "awaiting_discussion by hand (case_update only guards the statuses it may set, not the "
-        "one it leaves), so its status no longer says it is scheduled"
-    ),
-    strict=True,
-)
 def test_case_on_an_open_agenda_cannot_be_set_awaiting_by_hand(
     coordinator_client, meeting, hospital
 ):
@@ -331,3 +314,20 @@ def test_case_on_an_open_agenda_cannot_be_set_awaiting_by_hand(
 
     assert response.status_code == 400
     assert MdtCase.objects.get(pk=case.pk).status == "scheduled"
+
+
+def test_closed_meeting_cannot_be_reopened_or_changed(coordinator_client, hospital):
+    meeting = MeetingFactory(hospital=hospital, status="closed")
+    url = reverse("api:meeting-detail", args=[meeting.id])
+    for change in ({"status": "scheduled"}, {"location": "Elsewhere"}):
+        assert coordinator_client.patch(url, change, format="json").status_code == 409
+    assert Meeting.objects.get(pk=meeting.pk).status == "closed"
+
+
+def test_agenda_item_route_takes_uppercase_uuid(coordinator_client, hospital):
+    meeting = MeetingFactory(hospital=hospital)
+    case = CaseFactory(patient__hospital=hospital)
+    agenda_url = reverse("api:meeting-agenda", args=[meeting.id])
+    item = coordinator_client.post(agenda_url, {"case": str(case.id)}, format="json").json()
+    response = coordinator_client.delete(f"{agenda_url}{item['id'].upper()}/")
+    assert response.status_code == 204

@@ -95,14 +95,6 @@ def test_patient_birth_date_change_moves_the_facts_age(coordinator_client, hospi
     assert coordinator_client.get(facts_url).json()["patient"]["age"] == before + 2
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: patient_update accepts a birth date after the referral date of the patient's "
-        "cases (case_create and case_update refuse a referral before the birth date); the "
-        "case's facts then answer 409"
-    ),
-    strict=True,
-)
 def test_patient_birth_date_after_a_referral_is_refused(coordinator_client, hospital):
     case = CaseFactory(
         patient__hospital=hospital,

@@ -168,14 +168,6 @@ def test_referral_refuses_age_that_contradicts_birth_date(coordinator_client):
     assert not Patient.objects.filter(mrn="AGE-2").exists()  # nothing half-saved
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: when any other field of the referral is invalid, a left-out facts.patient.age is "
-        "reported as 'This field is required.' (the age is only filled in from the birth date "
-        "when the envelope is valid)"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(("field", "value"), [("question", ""), ("referred_on", "2999-01-01")])
 def test_referral_left_out_age_is_not_blamed_for_other_errors(coordinator_client, field, value):
     payload = referral_payload(example(SIMPLE), mrn="AGE-4")

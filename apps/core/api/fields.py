@@ -29,6 +29,14 @@ class FiniteFloatField(serializers.FloatField):
         return value
 
 
+class CompactNumberField(serializers.FloatField):
+    """A number written as the facts write it: 25, not 25.0, when it is whole."""
+
+    def to_representation(self, value: Any) -> float | int:
+        number = float(value)
+        return int(number) if number.is_integer() else number
+
+
 class StrictIntegerField(serializers.IntegerField):
     """A whole number; booleans and fractions are refused."""
 
@@ -58,6 +66,12 @@ class HospitalUserField(serializers.SlugRelatedField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="username", **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Refused before the lookup: PostgreSQL cannot compare text holding a NUL byte.
+        if not isinstance(data, str) or "\x00" in data or len(data) > 150:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def get_queryset(self) -> Any:
         hospital = user_hospital(self.context["request"].user)

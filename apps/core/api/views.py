@@ -65,7 +65,10 @@ MeOut = inline_serializer(
 
 
 class MeView(APIView):
-    """Who you are to the API: your roles, hospital and specialty."""
+    """Who you are to the API: your roles, hospital and specialty (also for an account that
+    has none yet, so that its owner can see why everything else is refused)."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         summary="Your account, roles and hospital", responses={200: MeOut, **ERROR_RESPONSES}

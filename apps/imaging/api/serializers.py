@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import (
+    CompactNumberField,
     FiniteFloatField,
     StrictBooleanField,
     StrictIntegerField,
@@ -57,6 +58,8 @@ class ImagingStudyCreateInputSerializer(ImagingStudyUpdateInputSerializer):
 
 
 class LiverLesionOutputSerializer(serializers.ModelSerializer):
+    size_mm = CompactNumberField(read_only=True)
+
     class Meta:
         model = LiverLesion
         fields = [

@@ -107,7 +107,7 @@ class MeetingViewSet(ServiceModelViewSet):
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"agenda/(?P<item_id>[0-9a-f-]{36})",
+        url_path=r"agenda/(?P<item_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})",
         filter_backends=[],
     )
     def agenda_item(self, request: Request, pk: Any = None, item_id: str | None = None) -> Response:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import not_in_future
+from apps.core.api.schema import CaseFactsDocument
 from apps.core.api.serializers import InputSerializer
 
 from ..choices import CaseStatus, Sex
@@ -80,6 +81,18 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(CaseFactsDocument)
+class FactsDocumentField(serializers.Field):
+    """The pathway input, passed through as sent: the pathway package validates it (and names
+    a NaN at its own field, which a JSON field would refuse as a whole)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class CaseCreateInputSerializer(InputSerializer):
     """A case for an existing patient (`patient_id`), or a whole referral in one call: the
     patient's identity (`patient`, matched by MRN) and the clinical `facts` (pathway input)."""
@@ -89,7 +102,7 @@ class CaseCreateInputSerializer(InputSerializer):
     question = serializers.CharField(max_length=2000)
     referring_clinician = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referred_on = serializers.DateField(required=False, validators=[not_in_future])
-    facts = serializers.JSONField(required=False, help_text="The pathway input (SPEC section 1).")
+    facts = FactsDocumentField(required=False, allow_null=True)
     cea_measured_on = serializers.DateField(
         required=False, allow_null=True, validators=[not_in_future], help_text="Needs facts."
     )

@@ -89,6 +89,16 @@ def _with_age_from_birth_date(raw_facts: Any, age: int) -> Any:
     return {**raw_facts, "patient": {**patient, "age": age}}
 
 
+def _field_value(serializer: Any, name: str, body: Any) -> Any:
+    """One envelope field's value when it is valid on its own, else None."""
+    if not isinstance(body, dict) or body.get(name) is None:
+        return None
+    try:
+        return serializer.fields[name].run_validation(body[name])
+    except ValidationError:
+        return None
+
+
 def _parse_facts(data: Any, prefix: str) -> tuple[Any, dict[str, list[str]]]:
     try:
         return parse_facts(data), {}
@@ -144,20 +154,25 @@ class CaseViewSet(ServiceModelViewSet):
         body = request.data
         serializer = CaseCreateInputSerializer(data=body, context=self.get_serializer_context())
         errors = {} if serializer.is_valid() else flatten_errors(serializer.errors)
-        data = serializer.validated_data if not errors else {}
-        patient = self._patient(data["patient_id"]) if "patient_id" in data else None
+        patient_id = _field_value(serializer, "patient_id", body)
+        patient = self._patient(patient_id) if patient_id is not None else None
+        if patient_id is not None and patient is None:
+            errors["patient_id"] = ["No such patient."]
         facts = None
         raw_facts = body.get("facts") if isinstance(body, dict) else None
         if raw_facts is not None:
-            identity = data.get("patient", {})
+            # The age is filled in from whatever birth date is usable, even when another part of
+            # the envelope is wrong, so that a left-out age is not reported as missing.
+            identity = _field_value(serializer, "patient", body) or {}
             birth_date = patient.birth_date if patient else identity.get("birth_date")
             if birth_date is not None:
-                on = data.get("referred_on") or timezone.localdate()
+                on = _field_value(serializer, "referred_on", body) or timezone.localdate()
                 raw_facts = _with_age_from_birth_date(raw_facts, age_on(birth_date, on))
             facts, fact_errors = _parse_facts(raw_facts, "facts.")
             errors.update(fact_errors)
         if errors:
             raise ValidationError(errors)
+        data = serializer.validated_data
         case = services.case_refer(
             hospital=user_hospital(request.user),
             identity=dict(data["patient"]) if "patient" in data else None,
@@ -171,11 +186,8 @@ class CaseViewSet(ServiceModelViewSet):
         )
         return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
 
-    def _patient(self, patient_id: Any) -> Patient:
-        patient = selectors.patient_list(user=self.request.user).filter(pk=patient_id).first()
-        if patient is None:
-            raise ApplicationError("Unknown patient.", errors={"patient_id": ["No such patient."]})
-        return patient
+    def _patient(self, patient_id: Any) -> Patient | None:
+        return selectors.patient_list(user=self.request.user).filter(pk=patient_id).first()
 
     def perform_service_update(self, instance: MdtCase, data: dict[str, Any]) -> MdtCase:
         return services.case_update(case=instance, data=data, actor=self.request.user)
@@ -195,7 +207,7 @@ class CaseViewSet(ServiceModelViewSet):
         request=FACTS_SCHEMA,
         responses={200: FACTS_SCHEMA, **ERROR_RESPONSES},
     )
-    @action(detail=True, methods=["get", "put"], url_path="facts")
+    @action(detail=True, methods=["get", "put"], url_path="facts", filter_backends=[])
     def facts(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
         if request.method == "PUT":
