@@ -77,10 +77,15 @@ def _facts_changed(case: MdtCase, actor: Any) -> None:
     case_facts_touch(case=case, actor=actor)
 
 
-def _require_facts(case: MdtCase) -> None:
+def _require_open(case: MdtCase) -> None:
+    # Imported here: the patients services import this module for the liver part of the facts.
     from apps.patients.services import case_require_open
 
     case_require_open(case=case)
+
+
+def _require_facts(case: MdtCase) -> None:
+    _require_open(case)
     if not case.has_facts:
         raise ApplicationError(
             "Record the case's clinical facts first.",
@@ -97,7 +102,7 @@ def lesion_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> LiverLe
         raise ApplicationError(
             "Too many lesions.", errors={"case": [f"A case holds at most {LESIONS_MAX} lesions."]}
         )
-    _check_study(case, data.get("study"))
+    _check_study_of_case(case, data.get("study"))
     next_position = (
         (lesions.aggregate(top=Max("position"))["top"] or 0) + 1 if lesions.exists() else 0
     )
@@ -110,7 +115,7 @@ def lesion_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> LiverLe
 @transaction.atomic
 def lesion_update(*, lesion: LiverLesion, data: dict[str, Any], actor: Any) -> LiverLesion:
     _require_facts(lesion.case)
-    _check_study(lesion.case, data.get("study"))
+    _check_study_of_case(lesion.case, data.get("study"))
     facts_fields = set(LESION_FIELDS) & data.keys()
     if assign(lesion, data):
         save_audited(lesion, actor=actor, clean=True)
@@ -134,7 +139,7 @@ def lesion_delete(*, lesion: LiverLesion, actor: Any) -> None:
     _facts_changed(case, actor)
 
 
-def _check_study(case: MdtCase, study: ImagingStudy | None) -> None:
+def _check_study_of_case(case: MdtCase, study: ImagingStudy | None) -> None:
     if study is not None and study.case_id != case.pk:
         raise ApplicationError(
             "The imaging study belongs to another case.",
@@ -156,9 +161,7 @@ def _validate_study(study: ImagingStudy) -> None:
 
 @transaction.atomic
 def study_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> ImagingStudy:
-    from apps.patients.services import case_require_open
-
-    case_require_open(case=case)
+    _require_open(case)
     study = ImagingStudy(case=case, **data)
     _validate_study(study)
     save_audited(study, actor=actor, clean=True)
@@ -167,9 +170,7 @@ def study_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> ImagingS
 
 @transaction.atomic
 def study_update(*, study: ImagingStudy, data: dict[str, Any], actor: Any) -> ImagingStudy:
-    from apps.patients.services import case_require_open
-
-    case_require_open(case=study.case)
+    _require_open(study.case)
     if assign(study, data):
         _validate_study(study)
         save_audited(study, actor=actor, clean=True)
@@ -178,9 +179,7 @@ def study_update(*, study: ImagingStudy, data: dict[str, Any], actor: Any) -> Im
 
 @transaction.atomic
 def study_delete(*, study: ImagingStudy, actor: Any) -> None:
-    from apps.patients.services import case_require_open
-
-    case_require_open(case=study.case)
+    _require_open(study.case)
     # Lesions stay (they are the case's facts); they lose the link to the study.
     for lesion in study.lesions.all():
         lesion.study = None

@@ -12,6 +12,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
 from apps.core.services import assign, delete_audited, save_audited
 from apps.imaging.services import liver_facts_record
+from apps.meetings.choices import MeetingStatus
 from apps.pathways.facts import AGE_MAX, AGE_MIN, CaseFacts
 
 from .choices import CaseStatus
@@ -344,7 +345,7 @@ def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
                 "This status follows the meetings.",
                 errors={"status": ["Scheduled and discussed are set by the meeting agenda."]},
             )
-        if case.agenda_items.exclude(meeting__status="closed").exists():
+        if case.agenda_items.exclude(meeting__status=MeetingStatus.CLOSED).exists():
             raise ApplicationError(
                 "The case is on an open meeting's agenda.",
                 errors={"status": ["Take the case off the agenda first."]},
