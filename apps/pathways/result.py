@@ -1,0 +1,194 @@
+"""The pathway's output (SPEC section 7): typed, immutable, and written out as JSON in one place.
+
+Every pathway version returns a `PathwayResult`; the web layer only ever calls `result_to_dict`
+on it, so a new version with new codes needs no change outside this package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ROLES = ("primary", "sequence", "alternative", "adjunct", "monitoring")
+RESECTABILITY = ("resectable", "potentially_resectable", "unresectable")
+EHD_CLASSES = ("none", "resectable", "unresectable")
+PLANS = ("4.0", "4.1", "4.2", "4.3", "4.4", "4.5")
+FONG_RISKS = ("low", "intermediate", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Evidence for a code: a source key of SOURCES.md and a heading as it occurs in that text."""
+
+    source: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    code: str
+    role: str
+    title: str
+    rationale: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A warning or a work-up item: something the board should know or obtain."""
+
+    code: str
+    message: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LesionPlanEntry:
+    segment: int
+    size_mm: float
+    modalities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TraceLine:
+    rule: str
+    result: str
+    because: str
+
+
+@dataclass(frozen=True, slots=True)
+class FongScore:
+    score: int
+    worst_case: int
+    risk: str
+    complete: bool
+    missing: tuple[str, ...]
+    criteria: tuple[tuple[str, bool | None], ...]  # in the SPEC's order
+
+
+@dataclass(frozen=True, slots=True)
+class FlrAssessment:
+    required_percent: int
+    measured_percent: float | None
+    sufficient: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    lesion_count: int
+    largest_lesion_mm: float
+    segments: tuple[int, ...]
+    bilobar: bool
+    major_hepatectomy_expected: bool
+    extensive_liver_disease: bool
+    ehd: str
+    technically_unresectable: bool
+    liver_injury: bool
+    favourable: bool
+    ready_for_surgery: bool
+    plan: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayResult:
+    pathway_version: str
+    resectability: str
+    surgical_candidate: bool
+    derived: Derived
+    fong: FongScore
+    flr: FlrAssessment
+    recommendations: tuple[Recommendation, ...]
+    lesion_plan: tuple[LesionPlanEntry, ...]
+    warnings: tuple[Finding, ...]
+    workup: tuple[Finding, ...]
+    trace: tuple[TraceLine, ...]
+
+    @property
+    def primary(self) -> Recommendation:
+        return next(item for item in self.recommendations if item.role == "primary")
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(
+            item.code
+            for group in (self.recommendations, self.warnings, self.workup)
+            for item in group
+        )
+
+
+def _plain(value: float | None) -> float | int | None:
+    # Whole numbers go out as integers (35, not 35.0), as the case facts do.
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _citations(citations: tuple[Citation, ...]) -> list[dict[str, str]]:
+    return [{"source": item.source, "section": item.section} for item in citations]
+
+
+def _finding(item: Finding) -> dict[str, Any]:
+    return {"code": item.code, "message": item.message, "citations": _citations(item.citations)}
+
+
+def result_to_dict(result: PathwayResult) -> dict[str, Any]:
+    """The SPEC section 7 output, JSON-ready."""
+    derived = result.derived
+    fong = result.fong
+    flr = result.flr
+    return {
+        "pathway_version": result.pathway_version,
+        "resectability": result.resectability,
+        "surgical_candidate": result.surgical_candidate,
+        "derived": {
+            "lesion_count": derived.lesion_count,
+            "largest_lesion_mm": _plain(derived.largest_lesion_mm),
+            "segments": list(derived.segments),
+            "bilobar": derived.bilobar,
+            "major_hepatectomy_expected": derived.major_hepatectomy_expected,
+            "extensive_liver_disease": derived.extensive_liver_disease,
+            "ehd": derived.ehd,
+            "technically_unresectable": derived.technically_unresectable,
+            "liver_injury": derived.liver_injury,
+            "favourable": derived.favourable,
+            "ready_for_surgery": derived.ready_for_surgery,
+            "plan": derived.plan,
+        },
+        "fong": {
+            "score": fong.score,
+            "worst_case": fong.worst_case,
+            "risk": fong.risk,
+            "complete": fong.complete,
+            "missing": list(fong.missing),
+            "criteria": dict(fong.criteria),
+        },
+        "flr": {
+            "required_percent": flr.required_percent,
+            "measured_percent": _plain(flr.measured_percent),
+            "sufficient": flr.sufficient,
+        },
+        "recommendations": [
+            {
+                "code": item.code,
+                "role": item.role,
+                "title": item.title,
+                "rationale": item.rationale,
+                "citations": _citations(item.citations),
+            }
+            for item in result.recommendations
+        ],
+        "lesion_plan": [
+            {
+                "segment": entry.segment,
+                "size_mm": _plain(entry.size_mm),
+                "modalities": list(entry.modalities),
+            }
+            for entry in result.lesion_plan
+        ],
+        "warnings": [_finding(item) for item in result.warnings],
+        "workup": [_finding(item) for item in result.workup],
+        "trace": [
+            {"rule": line.rule, "result": line.result, "because": line.because}
+            for line in result.trace
+        ],
+    }
