@@ -1,5 +1,9 @@
 """The pathway's output (SPEC section 7): typed, immutable, and written out as JSON in one place.
 
+The many small items of a result (recommendations, findings, trace lines) are named tuples:
+immutable like the frozen dataclasses, and three times cheaper to build, which matters at
+twenty-odd trace lines per evaluation.
+
 Every pathway version returns a `PathwayResult`; the web layer only ever calls `result_to_dict`
 on it, so a new version with new codes needs no change outside this package.
 """
@@ -7,7 +11,7 @@ on it, so a new version with new codes needs no change outside this package.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 ROLES = ("primary", "sequence", "alternative", "adjunct", "monitoring")
 RESECTABILITY = ("resectable", "potentially_resectable", "unresectable")
@@ -24,8 +28,7 @@ class Citation:
     section: str
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     code: str
     role: str
     title: str
@@ -33,8 +36,7 @@ class Recommendation:
     citations: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A warning or a work-up item: something the board should know or obtain."""
 
     code: str
@@ -42,15 +44,13 @@ class Finding:
     citations: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LesionPlanEntry:
+class LesionPlanEntry(NamedTuple):
     segment: int
     size_mm: float
     modalities: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TraceLine:
+class TraceLine(NamedTuple):
     rule: str
     result: str
     because: str

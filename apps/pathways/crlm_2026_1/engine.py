@@ -25,6 +25,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     section, plan_because = choose_plan(case)
     plan = Plan(section, plan_because)
     PLANS[section](case, plan)
+    ordered = plan.ordered()
 
     recommendations = tuple(
         Recommendation(
@@ -34,7 +35,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
             item.rationale,
             CATALOGUE[item.code].citations,
         )
-        for item in plan.ordered()
+        for item in ordered
     )
     if section == "4.0":  # nothing else from sections 4, 5 and 6
         raised_warnings: list[tuple[str, str, str | None]] = []
@@ -46,8 +47,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     trace = _derived_trace(case)
     trace.append(TraceLine("plan", section, plan_because))
     trace.extend(
-        TraceLine(item.code, item.role, _choice(item.rationale, item.choice))
-        for item in plan.ordered()
+        TraceLine(item.code, item.role, _choice(item.rationale, item.choice)) for item in ordered
     )
     trace.extend(TraceLine(rule, result, because) for rule, result, because in plan.choices)
     trace.extend(
