@@ -7,6 +7,12 @@ from apps.core.api.views import MeView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
 from apps.meetings.api.views import MeetingViewSet
 from apps.patients.api.views import CaseViewSet, PatientViewSet
+from apps.recommendations.api.views import (
+    CaseRecommendationHistoryView,
+    CaseRecommendationView,
+    PathwayDescribeView,
+    PathwayEvaluateView,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,5 +26,18 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("pathway/", PathwayDescribeView.as_view(), name="pathway-describe"),
+    path("pathway/evaluate/", PathwayEvaluateView.as_view(), name="pathway-evaluate"),
+    # <str:...>, not <uuid:...>: a malformed id then gets the API's 404, not Django's HTML page.
+    path(
+        "cases/<str:case_id>/recommendation/",
+        CaseRecommendationView.as_view(),
+        name="case-recommendation",
+    ),
+    path(
+        "cases/<str:case_id>/recommendations/",
+        CaseRecommendationHistoryView.as_view(),
+        name="case-recommendations",
+    ),
     *router.urls,
 ]

@@ -11,7 +11,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "case", "history_change_reason"}
+# A recommendation snapshot's facts and result are whole documents, readable on the snapshot
+# itself; the trail shows its version, primary code and resectability.
+HIDDEN_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "case",
+    "history_change_reason",
+    "facts",
+    "result",
+}
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 

@@ -142,6 +142,7 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
     from apps.core.audit import audit_entries
     from apps.imaging.models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
     from apps.meetings.models import AgendaItem
+    from apps.recommendations.models import RecommendationSnapshot
 
     from .models import (
         Biomarkers,
@@ -164,6 +165,7 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
         ("extrahepatic_site", ExtrahepaticSite),
         ("imaging_study", ImagingStudy),
         ("agenda_item", AgendaItem),
+        ("recommendation", RecommendationSnapshot),
     ]
     sources = [
         ("patient", Patient.history.filter(id=case.patient_id)),

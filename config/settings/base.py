@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.patients",
     "apps.imaging",
     "apps.meetings",
+    "apps.recommendations",
 ]
 
 MIDDLEWARE = [

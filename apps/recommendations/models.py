@@ -1,0 +1,58 @@
+"""Snapshots of the pathway's recommendation for a case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from apps.core.constraints import one_of
+from apps.core.models import BaseModel
+from apps.patients.models import MdtCase
+
+from .choices import Resectability
+
+
+class RecommendationSnapshot(BaseModel):
+    """What the pathway advised for a case at one moment: the facts exactly as they were
+    evaluated, the pathway version, and its whole result (options with their roles, warnings,
+    work-up, lesion plan and trace, each with its citations), with who asked for it and when.
+
+    A snapshot is never changed. When the case's facts change, or a newer pathway version comes
+    into use, the snapshot becomes stale and a new one is made beside it, so the board can always
+    see what an earlier recommendation was based on.
+    """
+
+    # CASCADE, as every record of a case's facts: a case may only be deleted while it has never
+    # been on an agenda (apps.patients.services.case_delete), and the history keeps the rows.
+    case = models.ForeignKey(MdtCase, on_delete=models.CASCADE, related_name="recommendations")
+    pathway_version = models.CharField(max_length=32)
+    facts = models.JSONField(help_text="The case facts as evaluated (the canonical SPEC input).")
+    facts_updated_at = models.DateTimeField(
+        help_text=(
+            "The case's facts_updated_at when its facts were read for this evaluation; a later "
+            "change of the facts makes the snapshot stale."
+        )
+    )
+    result = models.JSONField(help_text="The pathway's output (SPEC section 7).")
+    primary_code = models.CharField(
+        max_length=64, db_index=True, help_text="Code of the recommendation with role primary."
+    )
+    resectability = models.CharField(max_length=24, choices=Resectability.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "recommendation snapshot"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["case", "-created_at"], name="recommendation_case_newest"),
+        ]
+        constraints = [
+            one_of("resectability", Resectability.values, "recommendation_resectability_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.primary_code} ({self.pathway_version}) for case {str(self.case_id)[:8]}"
