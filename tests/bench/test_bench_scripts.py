@@ -1,0 +1,21 @@
+"""The benchmark scripts keep working (their figures are read from their output, not asserted)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_pathway_bench_prints_its_in_process_figures():
+    completed = subprocess.run(
+        [sys.executable, "bench/pathway.py", "--skip-http", "--seconds", "0.05", "--rounds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "engine (parsed facts -> result)" in completed.stdout
+    assert "evaluations/s" in completed.stdout
