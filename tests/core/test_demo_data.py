@@ -55,3 +55,8 @@ def test_load_demo_data_is_fictional_complete_and_idempotent():
     meeting = Meeting.objects.get(hospital=hospital)
     assert meeting.scheduled_for > timezone.now()
     assert meeting.agenda_items.count() == 5
+    # The agenda's cases come with a current recommendation, matching their example's.
+    for item in meeting.agenda_items.select_related("case"):
+        snapshot = item.case.recommendations.get()
+        assert snapshot.facts == case_facts(case=item.case)
+        assert snapshot.result["pathway_version"] == "crlm-2026.1"

@@ -17,6 +17,7 @@ from apps.core.models import Hospital, StaffProfile
 from apps.meetings.services import agenda_item_add, meeting_create
 from apps.pathways.facts import parse_facts
 from apps.patients.services import case_create, patient_create
+from apps.recommendations.services import recommendation_create
 
 DEMO_PASSWORD = "demo-mdt-2026"  # printed on purpose: demo accounts on a fictional hospital
 HOSPITAL_CODE = "demo"
@@ -170,6 +171,9 @@ class Command(BaseCommand):
         )
         for case in cases[:5]:
             agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
+            # The agenda's cases come with the pathway's recommendation, as a coordinator would
+            # prepare them; the others wait for theirs.
+            recommendation_create(case=case, actor=actor)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (fictional hospital; password for all: {DEMO_PASSWORD})")
