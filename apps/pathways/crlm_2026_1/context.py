@@ -97,5 +97,9 @@ class CaseContext:
 
     def flr_text(self) -> str:
         measured = self.flr.measured_percent
-        shown = "not measured" if measured is None else f"{number(measured)}%"
-        return f"future liver remnant {shown} against {self.flr.required_percent}% required"
+        if measured is None:
+            return f"future liver remnant not measured ({self.flr.required_percent}% required)"
+        return (
+            f"future liver remnant {number(measured)}% against "
+            f"{self.flr.required_percent}% required"
+        )

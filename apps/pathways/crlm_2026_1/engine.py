@@ -46,10 +46,11 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
 
     trace = _derived_trace(case)
     trace.append(TraceLine("plan", section, plan_because))
+    # What the plan derived on its way (the lesion plan), then what it recommends.
+    trace.extend(TraceLine(rule, result, because) for rule, result, because in plan.choices)
     trace.extend(
         TraceLine(item.code, item.role, _choice(item.rationale, item.choice)) for item in ordered
     )
-    trace.extend(TraceLine(rule, result, because) for rule, result, because in plan.choices)
     trace.extend(
         TraceLine(code, "warning", _choice(message, choice))
         for code, message, choice in raised_warnings
