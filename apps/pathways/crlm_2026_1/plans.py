@@ -51,7 +51,9 @@ class Plan:
     choices: list[tuple[str, str, str]] = field(default_factory=list)  # other traced choices
 
     def add(self, code: str, role: str, rationale: str, choice: str | None = None) -> None:
-        if code in self.codes:  # a code appears at most once per case
+        # A code appears at most once per case; the first rule to reach it keeps its role (the
+        # rules are written so that no two give one code different roles).
+        if code in self.codes:
             return
         self.codes.add(code)
         self.items.append(PlannedItem(code, role, rationale, choice))
@@ -379,6 +381,8 @@ def plan_4_3(case: CaseContext, plan: Plan) -> None:
             f"Borderline remnant ({number(facts.liver.flr_percent or 0)}%, between "
             f"{FLR_REQUIRED_NORMAL}% and {FLR_GREY_ZONE_TOP}%) before a major hepatectomy: "
             "embolization can grow it first.",
+            choice="the sources give 20%, 25% and 30% for a normal liver; the pathway takes 20% "
+            "and offers embolization in the grey zone before a major hepatectomy.",
         )
     add_extrahepatic_resection(case, plan)
     add_primary_sequencing(case, plan)
@@ -412,7 +416,13 @@ def _not_ready(case: CaseContext) -> str:
         reasons.append(f"Fong score up to {case.fong.worst_case}")
     if case.ehd != "none":
         reasons.append("extrahepatic disease")
-    reasons.append(f"{facts.treatment.preoperative_cycles} cycle(s) given so far")
+    cycles = facts.treatment.preoperative_cycles
+    if cycles < NO_MORE_PREOPERATIVE_CYCLES:
+        reasons.append(f"{cycles} cycle(s) given so far, fewer than {NO_MORE_PREOPERATIVE_CYCLES}")
+    else:
+        response = facts.treatment.latest_response
+        shown = "not recorded" if response is None else response
+        reasons.append(f"{cycles} cycles given, response {shown}")
     return ", ".join(reasons)
 
 
@@ -584,14 +594,13 @@ def plan_4_5(case: CaseContext, plan: Plan) -> None:
                 "systemic therapy.",
             )
         add_lesion_plan(case, plan)
+        first_choices: dict[str, list[str]] = {}
         for entry in plan.lesion_plan:
-            first = entry.modalities[0]
-            plan.add(
-                first,
-                "adjunct",
-                f"First choice for the lesion in segment {entry.segment} "
-                f"({number(entry.size_mm)} mm).",
+            first_choices.setdefault(entry.modalities[0], []).append(
+                f"segment {entry.segment} ({number(entry.size_mm)} mm)"
             )
+        for modality, sites in first_choices.items():
+            plan.add(modality, "adjunct", f"First choice for the lesion in {', '.join(sites)}.")
     else:
         plan.add(
             "SYSTEMIC_THERAPY",
