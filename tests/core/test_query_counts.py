@@ -42,7 +42,11 @@ ROUTES = [
     ("studies", lambda m, c: reverse("api:imaging-study-list"), 6),
     ("meetings", lambda m, c: reverse("api:meeting-list"), 6),
     ("agenda", lambda m, c: reverse("api:meeting-agenda", args=[m.id]), 6),
-    ("history", lambda m, c: reverse("api:case-history", args=[c.id]), 18),
+    (
+        "history",
+        lambda m, c: reverse("api:case-history", args=[c.id]),
+        19,
+    ),  # one history table per kind of record
     ("facts", lambda m, c: reverse("api:case-facts", args=[c.id]), 8),
 ]
 
