@@ -3,7 +3,6 @@
 arbitrary query strings, against every write and list endpoint."""
 
 import json
-import os
 from copy import deepcopy
 from datetime import date
 from pathlib import Path
@@ -12,11 +11,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from apps.core.models import Hospital, StaffProfile
+from tests.fuzzing import FUZZ, replace_value, value_paths
 
 SHARED = Path(django_settings.SHARED_DIR)
 EXAMPLE = json.loads(
@@ -74,33 +74,6 @@ json_values = st.recursive(
     max_leaves=20,
 )
 bodies = st.dictionaries(st.sampled_from(FIELD_NAMES), json_values, max_size=6) | json_values
-
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def _paths(value, prefix=()):
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _paths(child, (*prefix, index))
-    yield prefix
-
-
-def _replace(document, path, new):
-    if not path:
-        return new
-    document = deepcopy(document)
-    node = document
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = new
-    return document
 
 
 @pytest.fixture
@@ -190,18 +163,18 @@ def test_api_arbitrary_bodies_never_answer_500(world, data):
 def test_api_referral_with_one_value_replaced_never_answers_500(world, data):
     referral = deepcopy(world["referral"])
     referral["patient"]["mrn"] = data.draw(st.sampled_from(["FZ-1", "FZ-2"]))
-    path = data.draw(st.sampled_from(list(_paths(referral))))
-    mutated = _replace(referral, path, data.draw(json_values))
+    path = data.draw(st.sampled_from(list(value_paths(referral))))
+    mutated = replace_value(referral, path, data.draw(json_values))
     response = world["client"].post(
         reverse("api:case-list"),
         json.dumps(mutated, allow_nan=True),
         content_type="application/json",
     )
     _assert_not_server_error(response)
-    facts_path = data.draw(st.sampled_from(list(_paths(EXAMPLE))))
+    facts_path = data.draw(st.sampled_from(list(value_paths(EXAMPLE))))
     response = world["client"].put(
         reverse("api:case-facts", args=[world["case"]]),
-        json.dumps(_replace(EXAMPLE, facts_path, data.draw(json_values)), allow_nan=True),
+        json.dumps(replace_value(EXAMPLE, facts_path, data.draw(json_values)), allow_nan=True),
         content_type="application/json",
     )
     _assert_not_server_error(response)

@@ -3,16 +3,15 @@ recommendation or 400 naming the fields, exactly when the pathway package accept
 facts: never a 500."""
 
 import json
-import os
-from copy import deepcopy
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.pathways.facts import FactsValidationError, parse_facts
 from tests.conftest import EXAMPLES
+from tests.fuzzing import FUZZ, replace_value, value_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -31,32 +30,6 @@ json_values = st.recursive(
     ),
     max_leaves=12,
 )
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def _paths(value, prefix=()):
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _paths(child, (*prefix, index))
-    yield prefix
-
-
-def _replace(document, path, new):
-    if not path:
-        return new
-    document = deepcopy(document)
-    node = document
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = new
-    return document
 
 
 def _accepted(body) -> dict[str, list[str]]:
@@ -72,8 +45,8 @@ def _accepted(body) -> dict[str, list[str]]:
 def test_evaluate_example_with_one_value_replaced_never_answers_500(client_for, viewer, data):
     _, document = data.draw(st.sampled_from(EXAMPLES))
     case = document["case"]
-    path = data.draw(st.sampled_from(list(_paths(case))))
-    body = _replace(case, path, data.draw(json_values))
+    path = data.draw(st.sampled_from(list(value_paths(case))))
+    body = replace_value(case, path, data.draw(json_values))
     # Through the wire as the client would send it, NaN included.
     decoded = json.loads(json.dumps(body, allow_nan=True))
 
