@@ -165,7 +165,8 @@ def test_evaluate_reads_nothing_beyond_authentication_and_stores_nothing(
     body = example("surgeon-review-pending-extensive")
     _evaluate(client, body)  # warm per-process caches
 
-    with django_assert_max_num_queries(4), CaptureQueriesContext(connection) as queries:
+    # Two: the token with its user, staff profile and hospital in one, then the user's groups.
+    with django_assert_max_num_queries(2), CaptureQueriesContext(connection) as queries:
         assert _evaluate(client, body).status_code == 200
 
     for query in queries.captured_queries:
@@ -181,7 +182,7 @@ def test_evaluate_invalid_input_reads_nothing_beyond_authentication(
     client = client_for(viewer, token=True)
     _evaluate(client, {})
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):
         assert _evaluate(client, {"patient": {"agee": 60}}).status_code == 400
 
 
@@ -306,5 +307,5 @@ def test_describe_reads_nothing_beyond_authentication(
     client = client_for(viewer, token=True)
     client.get(reverse("api:pathway-describe"))
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):
         assert client.get(reverse("api:pathway-describe")).status_code == 200

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from apps.core.roles import user_hospital, user_roles
 
+from .authentication import TokenAuthentication
 from .schema import ERROR_RESPONSES
 
 TokenOut = inline_serializer(name="Token", fields={"token": serializers.CharField()})
@@ -30,8 +31,6 @@ class TokenView(ObtainAuthToken):
     def get_authenticators(self) -> list[Any]:
         # DELETE needs to know whose token to revoke.
         if self.request is not None and self.request.method == "DELETE":
-            from rest_framework.authentication import TokenAuthentication
-
             return [TokenAuthentication()]
         return []
 
