@@ -6,7 +6,9 @@ In process (pinned to one core): the engine alone on parsed facts, and the whole
 request body (parse the JSON object, evaluate, write the result out as JSON), cycling through the
 shared examples. Over HTTP: a gunicorn server with one sync worker on loopback, on a throwaway
 SQLite database with the fictional demo accounts, timing POST /api/v1/pathway/evaluate/ with a
-token; it prints p50, p99 and mean latency. `--skip-http` runs only the first part.
+token; it prints p50, p99 and mean latency. `--postgres URL` runs the server on a throwaway
+database created (and dropped) on that PostgreSQL server instead, e.g.
+`--postgres postgres://postgres@127.0.0.1:5432/postgres`. `--skip-http` runs only the first part.
 """
 
 from __future__ import annotations
@@ -96,13 +98,32 @@ def _request(port: int, method: str, path: str, body: bytes, headers: dict[str, 
         connection.close()
 
 
-def bench_http(requests: int) -> None:
+def _throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
+    """Create (or drop) database `name` on the server of `server_url`; return its URL."""
+    import psycopg  # only needed for this option
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def bench_http(requests: int, postgres: str | None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="pathway-bench-"))
+    database_name = f"pathway_bench_{os.getpid()}"
+    if postgres:
+        database_url = _throwaway_postgres(postgres, database_name, create=True)
+        database_label = "PostgreSQL"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        database_label = "SQLite"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "bench-only-not-a-secret",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
@@ -175,7 +196,7 @@ def bench_http(requests: int) -> None:
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
         print(
             f"POST /api/v1/pathway/evaluate/ on loopback (gunicorn, 1 sync worker, "
-            f"{requests} requests, a new connection each):"
+            f"{database_label}, {requests} requests, a new connection each):"
         )
         print(
             f"  p50 {p50:.2f} ms, p99 {p99:.2f} ms, mean {statistics.mean(latencies):.2f} ms, "
@@ -185,6 +206,8 @@ def bench_http(requests: int) -> None:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+        if postgres:
+            _throwaway_postgres(postgres, database_name, create=False)
 
 
 def main() -> None:
@@ -193,10 +216,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (median printed)")
     parser.add_argument("--requests", type=int, default=2000, help="HTTP requests timed")
     parser.add_argument("--skip-http", action="store_true", help="in-process figures only")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="serve from a throwaway database on this PostgreSQL"
+    )
     args = parser.parse_args()
     if not args.skip_http:
         # The server runs first, before this process pins itself to one core.
-        bench_http(args.requests)
+        bench_http(args.requests, args.postgres)
     bench_in_process(args.seconds, args.rounds)
 
 
