@@ -86,6 +86,15 @@ class CaseContext:
 
     # --- phrases the rationales share ---
 
+    def unresectable_because(self) -> str:
+        """Why SPEC section 3 calls the case unresectable (empty when it does not)."""
+        reasons = []
+        if self.ehd == "unresectable":
+            reasons.append("unresectable extrahepatic disease")
+        if not self.candidate:
+            reasons.append("not a surgical candidate")
+        return " and ".join(reasons)
+
     def disease(self) -> str:
         segments = ", ".join(str(segment) for segment in self.segments)
         lesions = "1 lesion" if self.lesion_count == 1 else f"{self.lesion_count} lesions"

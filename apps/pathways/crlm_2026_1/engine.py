@@ -227,12 +227,7 @@ def _technical_because(case: CaseContext) -> str:
 def _resectability_because(case: CaseContext) -> str:
     facts = case.facts
     if case.resectability == "unresectable":
-        reasons = []
-        if case.ehd == "unresectable":
-            reasons.append("unresectable extrahepatic disease")
-        if not case.candidate:
-            reasons.append("not a surgical candidate")
-        return " and ".join(reasons).capitalize() + "."
+        return case.unresectable_because().capitalize() + "."
     if case.resectability == "potentially_resectable":
         if case.technically_unresectable:
             return "The liver disease is technically unresectable today."

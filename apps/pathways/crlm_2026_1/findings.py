@@ -7,6 +7,7 @@ SPEC's order with a message naming the facts that raised it.
 from __future__ import annotations
 
 from apps.pathways.crlm_2026_1.context import CaseContext, number
+from apps.pathways.crlm_2026_1.derived import PROLONGED_CHEMOTHERAPY_CYCLES
 from apps.pathways.crlm_2026_1.plans import BEVACIZUMAB_REGIMENS, Plan
 
 HEPATECTOMY_CODES = frozenset({"HEPATECTOMY", "REPEAT_HEPATECTOMY"})
@@ -210,7 +211,7 @@ def _injury_because(case: CaseContext) -> str:
     reasons = []
     if facts.liver.parenchyma == "chemotherapy_injury":
         reasons.append("injured parenchyma")
-    if facts.treatment.preoperative_cycles > 6:
+    if facts.treatment.preoperative_cycles > PROLONGED_CHEMOTHERAPY_CYCLES:
         reasons.append(f"{facts.treatment.preoperative_cycles} cycles")
     if facts.treatment.chemo_refractory:
         reasons.append("oxaliplatin and irinotecan already given")

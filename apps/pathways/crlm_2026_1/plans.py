@@ -13,6 +13,9 @@ from apps.pathways.crlm_2026_1.context import CaseContext, number
 from apps.pathways.crlm_2026_1.derived import (
     FLR_GREY_ZONE_TOP,
     FLR_REQUIRED_NORMAL,
+    FONG_DFI_MONTHS,
+    FONG_LARGEST_MM,
+    FONG_LOW_MAX,
     MWA_FIRST_MAX_MM,
     ablation_modalities,
 )
@@ -410,9 +413,9 @@ def _not_ready(case: CaseContext) -> str:
         reasons.append("synchronous disease")
     elif case.dfi_months is None:
         reasons.append("disease-free interval unknown")
-    elif case.dfi_months < 12:
+    elif case.dfi_months < FONG_DFI_MONTHS:
         reasons.append(f"disease-free interval {number(case.dfi_months)} months")
-    if case.fong.worst_case > 2:
+    if case.fong.worst_case > FONG_LOW_MAX:
         reasons.append(f"Fong score up to {case.fong.worst_case}")
     if case.ehd != "none":
         reasons.append("extrahepatic disease")
@@ -605,13 +608,13 @@ def plan_4_5(case: CaseContext, plan: Plan) -> None:
         plan.add(
             "SYSTEMIC_THERAPY",
             "primary",
-            "Unresectable disease (" + _unresectable_because(case) + "): systemic therapy.",
+            "Unresectable disease (" + case.unresectable_because() + "): systemic therapy.",
         )
         add_regimen(case, plan, conversion=False)
         if (
             _regional_therapy_possible(case)
             and facts.treatment.prior_systemic_lines >= 1
-            and (case.extensive or case.largest_mm > 50)
+            and (case.extensive or case.largest_mm > FONG_LARGEST_MM)
         ):
             plan.add(
                 "TACE",
@@ -636,15 +639,6 @@ def plan_4_5(case: CaseContext, plan: Plan) -> None:
         "A surgical candidate: unresectable disease may respond; re-assess on restaging.",
     )
     add_primary_step(case, plan)
-
-
-def _unresectable_because(case: CaseContext) -> str:
-    reasons = []
-    if case.ehd == "unresectable":
-        reasons.append("unresectable extrahepatic disease")
-    if not case.candidate:
-        reasons.append("not a surgical candidate")
-    return " and ".join(reasons) or "unresectable"
 
 
 PLANS = {
