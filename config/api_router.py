@@ -5,7 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from apps.core.api.views import MeView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
-from apps.meetings.api.views import MeetingViewSet
+from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
+from apps.meetings.api.views.meetings import MeetingViewSet
 from apps.patients.api.views import CaseViewSet, PatientViewSet
 from apps.recommendations.api.views import (
     CaseRecommendationHistoryView,
@@ -39,5 +40,6 @@ urlpatterns = [
         CaseRecommendationHistoryView.as_view(),
         name="case-recommendations",
     ),
+    *meeting_urlpatterns,
     *router.urls,
 ]

@@ -1,17 +1,46 @@
+"""Meetings in the admin are read-only: every write goes through the services, which keep the
+agenda, votes and signed decisions consistent and audited."""
+
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Attendance, Decision, Meeting
 
 
-class AgendaItemInline(admin.TabularInline):
+class ReadOnlyMixin:
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class AgendaItemInline(ReadOnlyMixin, admin.TabularInline):
     model = AgendaItem
-    raw_id_fields = ["case", "presenter"]
+    fk_name = "meeting"
+    fields = ["position", "case", "presenter", "moved_to"]
+    extra = 0
+
+
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline):
+    model = Attendance
+    fields = ["user", "name", "specialty"]
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "scheduled_for", "status", "hospital"]
     list_filter = ["status", "hospital"]
-    inlines = [AgendaItemInline]
+    inlines = [AttendanceInline, AgendaItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["agenda_item", "version", "agreement", "intent", "quorate", "signed_off_at"]
+    list_filter = ["agreement", "intent", "quorate"]

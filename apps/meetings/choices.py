@@ -1,7 +1,41 @@
+"""Choices of meetings, votes and decisions."""
+
 from django.db import models
 
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     IN_PROGRESS = "in_progress", "In progress"
-    CLOSED = "closed", "Closed"
+    CLOSED = "closed", "Closed (signed off)"
+
+
+class Intent(models.TextChoices):
+    """The treatment intent the board decided on."""
+
+    CURATIVE = "curative", "Curative"
+    PALLIATIVE = "palliative", "Palliative"
+
+
+class Agreement(models.TextChoices):
+    """How the board's decision stands to the pathway's recommendation it was made against."""
+
+    AGREE = "agree", "Agrees with the recommendation"
+    MODIFIED = "modified", "Modifies the recommendation"
+    DISAGREE = "disagree", "Departs from the recommendation"
+
+
+class DepartureReason(models.TextChoices):
+    """Why a decision modified or departed from the recommendation (coded, for concordance)."""
+
+    PATIENT_PREFERENCE = "patient_preference", "Patient preference"
+    COMORBIDITY = "comorbidity", "Comorbidity"
+    NEW_INFORMATION = "new_information", "New information"
+    CLINICAL_JUDGEMENT = "clinical_judgement", "Clinical judgement"
+    TRIAL = "trial", "Clinical trial"
+    OTHER = "other", "Other"
+
+
+# The specialties a meeting needs present to be quorate: the core team of
+# synchronous-crlm-review-2024 (Conclusion), within the full team of
+# liver-metastasis-concepts-review (Conclusions).
+QUORUM_SPECIALTIES = ("liver_surgeon", "medical_oncologist", "radiologist")

@@ -1,18 +1,24 @@
-"""MDT meetings and their agendas."""
+"""MDT meetings: the agenda, who attended, the liver surgeons' independent resectability votes,
+and the board's decisions with their actions and versions."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from apps.core.choices import Specialty
 from apps.core.constraints import one_of
 from apps.core.models import BaseModel, Hospital
 from apps.patients.models import MdtCase
+from apps.recommendations.choices import Resectability
+from apps.recommendations.models import RecommendationSnapshot
 
-from .choices import MeetingStatus
+from .choices import Agreement, DepartureReason, Intent, MeetingStatus
 
 
 class Meeting(BaseModel):
-    """A sitting of the liver MDT: when and where, who chairs it, and how far it has got."""
+    """A sitting of the liver MDT: when and where, who chairs it, how far it has got, and its
+    sign-off by the chair, after which its decisions are the clinical record."""
 
     hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200, default="Liver MDT")
@@ -25,18 +31,34 @@ class Meeting(BaseModel):
     status = models.CharField(
         max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheduled_for"]
-        constraints = [one_of("status", MeetingStatus.values, "meeting_status_valid")]
+        constraints = [
+            one_of("status", MeetingStatus.values, "meeting_status_valid"),
+            # Closed means signed off, and only a closed meeting is signed off.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=MeetingStatus.CLOSED, signed_off_at__isnull=False)
+                    | (~Q(status=MeetingStatus.CLOSED) & Q(signed_off_at__isnull=True))
+                ),
+                name="meeting_closed_when_signed_off",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.scheduled_for:%Y-%m-%d %H:%M}"
 
 
 class AgendaItem(BaseModel):
-    """A case on a meeting's agenda, in order, with who presents it."""
+    """A case on a meeting's agenda, in order: who presents it, the question put to the board,
+    whether it moved to a later meeting, when the surgeons' votes were revealed, and the
+    follow-up of telling the patient and the referring clinician."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     case = models.ForeignKey(MdtCase, on_delete=models.PROTECT, related_name="agenda_items")
@@ -44,6 +66,32 @@ class AgendaItem(BaseModel):
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    question = models.TextField(
+        blank=True, help_text="The question to the board; blank means the case's question."
+    )
+    moved_to = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The later meeting the case moved to, undiscussed here.",
+    )
+    votes_revealed_at = models.DateTimeField(null=True, blank=True)
+    votes_revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    patient_informer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who tells the patient the decision.",
+    )
+    inform_patient_by = models.DateField(null=True, blank=True)
+    patient_informed_at = models.DateTimeField(null=True, blank=True)
+    referrer_informed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -57,3 +105,146 @@ class AgendaItem(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.meeting}: #{self.position}"
+
+    @property
+    def board_question(self) -> str:
+        return self.question or self.case.question
+
+
+class Attendance(BaseModel):
+    """Someone present at a meeting, with the specialty they sit in for. Staff are linked to
+    their account; a guest without one (a visiting clinician) is recorded by name."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200, blank=True, help_text="For a guest without account.")
+    specialty = models.CharField(max_length=40, choices=Specialty.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "created_at"]
+        constraints = [
+            one_of("specialty", Specialty.values, "attendance_specialty_valid"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="attendance_user_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""),
+                name="attendance_user_or_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.name} ({self.specialty}) at {self.meeting}"
+
+
+class ResectabilityVote(BaseModel):
+    """A liver surgeon's own call on a case's resectability, made before the discussion and
+    hidden from the others until the chair reveals the votes: expert surgeons disagree on
+    resectability often enough that independent calls are worth recording."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    call = models.CharField(max_length=24, choices=Resectability.choices)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "created_at"]
+        constraints = [
+            one_of("call", Resectability.values, "vote_call_valid"),
+            models.UniqueConstraint(
+                fields=["agenda_item", "surgeon"], name="vote_once_per_surgeon"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} by {self.surgeon_id} on {self.agenda_item_id}"
+
+
+class Decision(BaseModel):
+    """One version of the board's decision on an agenda case: the plan (pathway codes and/or
+    free text), the intent, how it stands to the recommendation snapshot it was made against and
+    why, and whether the meeting was quorate when it was recorded.
+
+    Version 1 is a draft until the chair signs the meeting off; `revision` counts its edits so
+    that a stale edit is refused rather than silently overwriting another. Once signed, a version
+    never changes: an amendment is a new version with its reason and author, and every version
+    stays readable.
+    """
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    version = models.PositiveSmallIntegerField(default=1)
+    recommendation = models.ForeignKey(
+        RecommendationSnapshot, on_delete=models.PROTECT, related_name="decisions"
+    )
+    plan_codes = models.JSONField(
+        default=list, blank=True, help_text="Codes of the recommendation snapshot adopted."
+    )
+    plan_text = models.TextField(blank=True)
+    intent = models.CharField(max_length=16, choices=Intent.choices)
+    agreement = models.CharField(max_length=16, choices=Agreement.choices)
+    departure_reason = models.CharField(max_length=32, choices=DepartureReason.choices, blank=True)
+    departure_detail = models.TextField(blank=True)
+    listed_not_discussed = models.BooleanField(
+        default=False,
+        help_text="Listed as standard of care: the pathway's primary recommendation, undiscussed.",
+    )
+    quorate = models.BooleanField(help_text="Whether the meeting was quorate when recorded.")
+    amendment_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "version"], name="decision_version"),
+            one_of("intent", Intent.values, "decision_intent_valid"),
+            one_of("agreement", Agreement.values, "decision_agreement_valid"),
+            one_of("departure_reason", [*DepartureReason.values, ""], "decision_reason_valid"),
+            models.CheckConstraint(
+                condition=Q(agreement=Agreement.AGREE)
+                | (~Q(departure_reason="") & ~Q(departure_detail="")),
+                name="decision_departure_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(amendment_reason=""),
+                name="decision_amendment_explained",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="decision_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision v{self.version} on {self.agenda_item_id}"
+
+
+class DecisionAction(BaseModel):
+    """Something the board asked to be done for a case (book a scan, refer to a trial...), who
+    owns it, by when, and when it was done. Actions belong to the agenda case, not to a decision
+    version, so that an amendment keeps them; they are tracked after sign-off."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "due_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.description[:40]} (due {self.due_on})"

@@ -110,6 +110,11 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     scheduled_for = factory.LazyFunction(
         lambda: datetime.datetime(2030, 1, 8, 8, 0, tzinfo=datetime.UTC)
     )
+    status = "scheduled"
+    # A closed meeting is a signed-off one (a database constraint holds them together).
+    signed_off_at = factory.LazyAttribute(
+        lambda meeting: meeting.scheduled_for if meeting.status == "closed" else None
+    )
 
 
 def birth_date_for_age(age: int, on: datetime.date) -> datetime.date:

@@ -15,8 +15,8 @@ from apps.core.services import assign, delete_audited, save_audited
 from apps.patients.choices import CaseStatus
 from apps.patients.models import MdtCase
 
-from .choices import MeetingStatus
-from .models import AgendaItem, Meeting
+from ..choices import MeetingStatus
+from ..models import AgendaItem, Decision, Meeting
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
 
@@ -60,6 +60,21 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
         )
     if "chair" in data:
         _check_member(data["chair"], meeting.hospital, "chair")
+    if data.get("status") == MeetingStatus.CLOSED:
+        raise ApplicationError(
+            "A meeting closes when its chair signs it off.",
+            errors={"status": ["POST to the meeting's sign-off address to close it."]},
+        )
+    if (
+        data.get("status") == MeetingStatus.SCHEDULED
+        and meeting.status == MeetingStatus.IN_PROGRESS
+        and Decision.objects.filter(agenda_item__meeting=meeting).exists()
+    ):
+        raise ApplicationError(
+            "Decisions have been recorded: the meeting has started.",
+            errors={"status": ["A meeting with decisions cannot go back to scheduled."]},
+            status=409,
+        )
     if assign(meeting, data):
         save_audited(meeting, actor=actor, clean=True)
     return meeting
@@ -73,6 +88,12 @@ def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
             errors={"status": ["The meeting has started or closed."]},
             status=409,
         )
+    if AgendaItem.objects.filter(moved_to=meeting).exists():
+        raise ApplicationError(
+            "Cases moved to this meeting from an earlier one: the earlier record points here.",
+            errors={"": ["Change its date or details instead."]},
+            status=409,
+        )
     for item in meeting.agenda_items.select_related("case"):
         agenda_item_remove(item=item, actor=actor)
     delete_audited(meeting, actor=actor)
@@ -80,7 +101,7 @@ def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, case: MdtCase, actor: Any, presenter: Any = None
+    *, meeting: Meeting, case: MdtCase, actor: Any, presenter: Any = None, question: str = ""
 ) -> AgendaItem:
     if case.patient.hospital_id != meeting.hospital_id:
         raise ApplicationError("Unknown case.", errors={"case": ["Not a case of this hospital."]})
@@ -100,7 +121,13 @@ def agenda_item_add(
             "Already on the agenda.", errors={"case": ["The case is already on this agenda."]}
         )
     top = meeting.agenda_items.aggregate(top=Max("position"))["top"]
-    item = AgendaItem(meeting=meeting, case=case, presenter=presenter, position=(top or 0) + 1)
+    item = AgendaItem(
+        meeting=meeting,
+        case=case,
+        presenter=presenter,
+        question=question,
+        position=(top or 0) + 1,
+    )
     save_audited(item, actor=actor)
     if case.status == CaseStatus.AWAITING_DISCUSSION:
         case.status = CaseStatus.SCHEDULED
@@ -109,10 +136,38 @@ def agenda_item_add(
 
 
 @transaction.atomic
+def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) -> AgendaItem:
+    """Change who presents a case or the question put to the board (blank: the case's own)."""
+    if item.meeting.status == MeetingStatus.CLOSED:
+        raise ApplicationError(
+            "The meeting is closed.",
+            errors={"meeting": ["A closed meeting's agenda is final."]},
+            status=409,
+        )
+    if "presenter" in data:
+        _check_member(data["presenter"], item.meeting.hospital, "presenter")
+    if assign(item, data):
+        save_audited(item, actor=actor, clean=True)
+    return item
+
+
+@transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, actor: Any) -> None:
     if item.meeting.status == MeetingStatus.CLOSED:
         raise ApplicationError(
             "The meeting is closed.", errors={"meeting": ["A closed meeting's agenda is final."]}
+        )
+    if item.decisions.exists() or item.votes.exists() or item.actions.exists():
+        raise ApplicationError(
+            "The case has been discussed at this meeting: its record stays on the agenda.",
+            errors={"": ["Votes, a decision or actions are recorded for this agenda case."]},
+            status=409,
+        )
+    if item.moved_to_id is not None:
+        raise ApplicationError(
+            "The case moved to a later meeting from here: the move stays on the record.",
+            errors={"": ["Take the case off the later meeting's agenda instead."]},
+            status=409,
         )
     case = item.case
     delete_audited(item, actor=actor)

@@ -10,15 +10,15 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ERROR_RESPONSES
 from apps.core.api.viewsets import ServiceModelViewSet
-from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
 
-from .. import selectors, services
-from ..filters import MeetingFilter
-from ..models import Meeting
-from .serializers import (
+from ... import selectors, services
+from ...filters import MeetingFilter
+from ...models import Meeting
+from ..serializers.meetings import (
     AgendaItemCreateInputSerializer,
     AgendaItemOutputSerializer,
+    AgendaItemUpdateInputSerializer,
     MeetingCreateInputSerializer,
     MeetingOutputSerializer,
     MeetingUpdateInputSerializer,
@@ -100,20 +100,29 @@ class MeetingViewSet(ServiceModelViewSet):
         )
 
     @extend_schema(
-        summary="Take a case off the agenda (coordinator)",
+        methods=["PATCH"],
+        summary="Change a case's presenter or the question to the board (coordinator)",
+        request=AgendaItemUpdateInputSerializer,
+        responses={200: AgendaItemOutputSerializer, **ERROR_RESPONSES},
+        filters=False,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Take a case off the agenda before it is discussed (coordinator)",
         responses={204: None, **ERROR_RESPONSES},
         filters=False,
     )
     @action(
         detail=True,
-        methods=["delete"],
+        methods=["patch", "delete"],
         url_path=r"agenda/(?P<item_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})",
         filter_backends=[],
     )
     def agenda_item(self, request: Request, pk: Any = None, item_id: str | None = None) -> Response:
-        meeting = self.get_object()
-        item = meeting.agenda_items.select_related("case", "meeting").filter(pk=item_id).first()
-        if item is None:
-            raise ApplicationError("Not found.", status=404)
+        item = selectors.agenda_item_get(user=request.user, meeting_id=pk, item_id=item_id)
+        if request.method == "PATCH":
+            data = self._input(AgendaItemUpdateInputSerializer, request, partial=True)
+            item = services.agenda_item_update(item=item, data=data, actor=request.user)
+            return Response(AgendaItemOutputSerializer(item).data)
         services.agenda_item_remove(item=item, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

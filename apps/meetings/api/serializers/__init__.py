@@ -1,0 +1,1 @@
+"""Serializers of the meeting endpoints, one module per part of the workflow."""

@@ -1,0 +1,139 @@
+"""Serializers of the meeting endpoints."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.api.fields import HospitalUserField
+from apps.core.api.serializers import InputSerializer
+from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseField
+
+from ...choices import QUORUM_SPECIALTIES, MeetingStatus
+from ...models import AgendaItem, Decision, Meeting
+from ...selectors import current_decision, meeting_quorum
+
+
+class QuorumSerializer(serializers.Serializer):
+    quorate = serializers.BooleanField(
+        help_text="A liver surgeon, a medical oncologist and a radiologist are present."
+    )
+    present = serializers.ListField(
+        child=serializers.ChoiceField(choices=QUORUM_SPECIALTIES),
+        help_text="The core specialties present.",
+    )
+    missing = serializers.ListField(
+        child=serializers.ChoiceField(choices=QUORUM_SPECIALTIES),
+        help_text="The core specialties missing.",
+    )
+
+
+class MeetingOutputSerializer(serializers.ModelSerializer):
+    chair = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    quorum = serializers.SerializerMethodField()
+
+    @extend_schema_field(QuorumSerializer)
+    def get_quorum(self, meeting: Meeting) -> dict:
+        return meeting_quorum(meeting=meeting)._asdict()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "scheduled_for",
+            "location",
+            "video_link",
+            "chair",
+            "status",
+            "quorum",
+            "signed_off_at",
+            "signed_off_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MeetingUpdateInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200)
+    scheduled_for = serializers.DateTimeField()
+    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    video_link = serializers.URLField(max_length=500, allow_blank=True, required=False)
+    chair = HospitalUserField(allow_null=True, required=False)
+    status = serializers.ChoiceField(choices=MeetingStatus.choices, required=False)
+
+
+class MeetingCreateInputSerializer(MeetingUpdateInputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    status = None  # a new meeting is scheduled
+
+
+class DecisionSummarySerializer(serializers.ModelSerializer):
+    """The current version of an agenda case's decision, in brief (the decision endpoint has it
+    whole)."""
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "version",
+            "intent",
+            "agreement",
+            "departure_reason",
+            "listed_not_discussed",
+            "quorate",
+            "signed_off_at",
+        ]
+        read_only_fields = fields
+
+
+class AgendaItemOutputSerializer(serializers.ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    patient = PatientOutputSerializer(source="case.patient", read_only=True)
+    question = serializers.CharField(
+        source="board_question", read_only=True, help_text="The question put to the board."
+    )
+    presenter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    moved_to = serializers.UUIDField(
+        source="moved_to_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The later meeting the case moved to, undiscussed here.",
+    )
+    decision = serializers.SerializerMethodField()
+
+    @extend_schema_field(DecisionSummarySerializer(allow_null=True))
+    def get_decision(self, item: AgendaItem) -> dict | None:
+        decision = current_decision(item=item)
+        return DecisionSummarySerializer(decision).data if decision else None
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "position",
+            "case",
+            "patient",
+            "question",
+            "presenter",
+            "moved_to",
+            "votes_revealed_at",
+            "decision",
+        ]
+        read_only_fields = fields
+
+
+class AgendaItemCreateInputSerializer(InputSerializer):
+    case = ScopedCaseField()
+    presenter = HospitalUserField(allow_null=True, required=False)
+    question = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=2000,
+        help_text="The question to the board; left out or blank: the case's question.",
+    )
+
+
+class AgendaItemUpdateInputSerializer(InputSerializer):
+    presenter = HospitalUserField(allow_null=True, required=False)
+    question = serializers.CharField(allow_blank=True, required=False, max_length=2000)

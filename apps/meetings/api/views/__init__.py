@@ -1,0 +1,1 @@
+"""Meeting endpoints, one module per part of the workflow."""

@@ -1,0 +1,65 @@
+"""Rules every meeting service shares: who the chair is, and what a meeting's state allows."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from apps.core.exceptions import ApplicationError
+
+from ..choices import MeetingStatus
+from ..models import Meeting
+
+
+def lock_meeting(meeting: Meeting) -> Meeting:
+    """Re-read the meeting under a row lock, so that writes to one meeting (sign-off above all)
+    happen one after another and each sees the state the previous one left."""
+    return Meeting.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+
+
+def require_chair(meeting: Meeting, user: Any, doing: str) -> None:
+    """Only the meeting's chair may `doing` (e.g. "sign the meeting off")."""
+    if meeting.chair_id is None:
+        raise ApplicationError(
+            f"The meeting has no chair: only its chair may {doing}.",
+            errors={"chair": ["Set the meeting's chair first."]},
+            status=409,
+        )
+    if meeting.chair_id != user.pk:
+        raise ApplicationError(
+            f"Only the meeting's chair may {doing}.",
+            errors={"": [f"The chair is {meeting.chair.get_username()}."]},
+            status=403,
+        )
+
+
+def require_not_signed_off(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ApplicationError(
+            "The meeting is signed off: its record is final.",
+            errors={"meeting": ["A signed-off meeting's decisions change only by amendment."]},
+            status=409,
+        )
+
+
+def require_in_progress(meeting: Meeting, doing: str) -> None:
+    """Decisions are made at the meeting: it must have started and not be signed off."""
+    require_not_signed_off(meeting)
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise ApplicationError(
+            f"The meeting has not started: start it before you {doing}.",
+            errors={"meeting": ['PATCH the meeting with {"status": "in_progress"} first.']},
+            status=409,
+        )
+
+
+def working_days_after(day: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days (Monday to Friday) after `day`. Public holidays differ by
+    hospital and are not known here; the date can be changed by hand."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
