@@ -152,6 +152,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "apps.patients.choices.CaseStatus",
         "MeetingStatusEnum": "apps.meetings.choices.MeetingStatus",
+        "ResectabilityEnum": "apps.recommendations.choices.Resectability",
+        "SpecialtyEnum": "apps.core.choices.Specialty",
+        "IntentEnum": "apps.meetings.choices.Intent",
+        "AgreementEnum": "apps.meetings.choices.Agreement",
+        "DepartureReasonEnum": "apps.meetings.choices.DepartureReason",
     },
 }
 

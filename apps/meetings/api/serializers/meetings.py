@@ -7,7 +7,7 @@ from apps.core.api.fields import HospitalUserField
 from apps.core.api.serializers import InputSerializer
 from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseField
 
-from ...choices import QUORUM_SPECIALTIES, MeetingStatus
+from ...choices import MeetingStatus
 from ...models import AgendaItem, Decision, Meeting
 from ...selectors import current_decision, meeting_quorum
 
@@ -17,12 +17,10 @@ class QuorumSerializer(serializers.Serializer):
         help_text="A liver surgeon, a medical oncologist and a radiologist are present."
     )
     present = serializers.ListField(
-        child=serializers.ChoiceField(choices=QUORUM_SPECIALTIES),
-        help_text="The core specialties present.",
+        child=serializers.CharField(), help_text="The core specialties present."
     )
     missing = serializers.ListField(
-        child=serializers.ChoiceField(choices=QUORUM_SPECIALTIES),
-        help_text="The core specialties missing.",
+        child=serializers.CharField(), help_text="The core specialties missing."
     )
 
 
