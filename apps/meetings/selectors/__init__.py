@@ -1,5 +1,6 @@
 """Reads of meetings, scoped to the user's hospital: a meeting of another hospital does not exist
-for the user (404), and neither do its agenda, attendance, votes or decisions."""
+for the user (404), and neither do its agenda, attendance, votes or decisions. The reads of
+votes, decisions and concordance are modules beside this one."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
 
-from .choices import QUORUM_SPECIALTIES
-from .models import AgendaItem, Attendance, Decision, Meeting
+from ..choices import QUORUM_SPECIALTIES
+from ..models import AgendaItem, Attendance, Decision, Meeting
 
 NOT_FOUND = "Not found."
 
