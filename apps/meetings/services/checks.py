@@ -14,7 +14,10 @@ from ..models import Meeting
 def lock_meeting(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock, so that writes to one meeting (sign-off above all)
     happen one after another and each sees the state the previous one left."""
-    return Meeting.objects.select_for_update().select_related("chair").get(pk=meeting.pk)
+    # of=("self",): the chair is a nullable join, which PostgreSQL cannot lock.
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
+    )
 
 
 def require_chair(meeting: Meeting, user: Any, doing: str) -> None:

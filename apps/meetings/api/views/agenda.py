@@ -1,11 +1,81 @@
-"""Placeholder: to be written."""
+"""Moving a case to a later meeting, and a case's history across meetings."""
 
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from apps.core.api.schema import ERROR_RESPONSES, ErrorSerializer
+from apps.core.choices import Role
+from apps.patients.selectors import case_list
+
+from ... import selectors
+from ...selectors.case_meetings import case_meetings
+from ...services.agenda_moves import agenda_item_move
+from ..serializers.agenda import AgendaItemMoveInputSerializer, CaseMeetingOutputSerializer
+from ..serializers.meetings import AgendaItemOutputSerializer
+
+ITEM_PARAMETERS = [
+    OpenApiParameter(
+        "meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id."
+    ),
+    OpenApiParameter(
+        "item_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agenda item's id."
+    ),
+]
+CASE_ID = OpenApiParameter(
+    "case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id."
+)
 
 
 class AgendaItemMoveView(APIView):
-    pass
+    """Move an undiscussed case to a later meeting."""
+
+    write_roles = {Role.COORDINATOR}
+
+    @extend_schema(
+        summary="Move the case, undiscussed, to a later meeting (coordinator)",
+        description=(
+            "Puts the case on the later meeting's agenda with the same presenter and question, "
+            "and marks this item as moved there. Answers the new agenda item."
+        ),
+        parameters=ITEM_PARAMETERS,
+        request=AgendaItemMoveInputSerializer,
+        responses={
+            201: AgendaItemOutputSerializer,
+            **ERROR_RESPONSES,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "This meeting is signed off, the case has already moved, or a decision is "
+                    "recorded for it."
+                ),
+            ),
+        },
+    )
+    def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
+        item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
+        serializer = AgendaItemMoveInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        moved = agenda_item_move(
+            item=item, to_meeting=serializer.validated_data["meeting"], actor=request.user
+        )
+        return Response(AgendaItemOutputSerializer(moved).data, status=status.HTTP_201_CREATED)
 
 
 class CaseMeetingsView(APIView):
-    pass
+    """Every meeting a case was on, in date order, and what became of it at each."""
+
+    @extend_schema(
+        summary="The case's meetings: moves, votes and decisions at each",
+        parameters=[CASE_ID],
+        responses={200: CaseMeetingOutputSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        case = get_object_or_404(case_list(user=request.user), pk=case_id)
+        return Response(CaseMeetingOutputSerializer(case_meetings(case=case), many=True).data)
