@@ -1,0 +1,555 @@
+"""Writes of the board's decision on an agenda case, its actions and its follow-up.
+
+A decision is a draft (version 1) while the meeting is in progress. Several people may edit it at
+once (the chair, the presenter, a scribe), so nobody may overwrite a draft they have not seen:
+every edit names the revision it was made on, as an `If-Match` ETag or a body `revision`, and a
+stale one is refused with what changed since, who changed it and when. The agenda item's row is
+locked for each write, so two edits of one case happen one after the other and the second sees
+the first.
+
+Once the chair signs the meeting off, a decision changes only by amendment: a new version with
+its reason and author, the earlier versions kept as they were.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import user_hospital
+from apps.core.services import assign, delete_audited, save_audited
+from apps.recommendations.choices import StaleReason
+from apps.recommendations.models import RecommendationSnapshot
+from apps.recommendations.selectors import recommendation_latest
+
+from ..choices import Agreement, MeetingStatus
+from ..models import AgendaItem, Decision, DecisionAction, Meeting
+from ..selectors import meeting_quorum
+from .checks import require_chair, require_in_progress, require_not_signed_off, working_days_after
+
+# Who tells the patient, by default: within two working days of the meeting.
+INFORM_PATIENT_WORKING_DAYS = 2
+# A time "now" on the client may be slightly ahead of the server's clock.
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+
+# The fields of a decision a conflict report compares (attribute name, name shown).
+CONTENT_FIELDS = (
+    ("recommendation_id", "recommendation"),
+    ("plan_codes", "plan_codes"),
+    ("plan_text", "plan_text"),
+    ("intent", "intent"),
+    ("agreement", "agreement"),
+    ("departure_reason", "departure_reason"),
+    ("departure_detail", "departure_detail"),
+    ("listed_not_discussed", "listed_not_discussed"),
+    ("quorate", "quorate"),
+)
+
+
+class Recorded(NamedTuple):
+    decision: Decision
+    created: bool
+
+
+# --- shared checks ------------------------------------------------------------------------------
+
+
+def _lock_item(item: AgendaItem) -> AgendaItem:
+    """The item re-read under a row lock, with its case and a fresh read of its meeting.
+
+    The meeting is read after the lock is granted (a separate statement, so a fresh snapshot):
+    sign-off locks every item of the meeting before it closes it, so a write that waited for
+    sign-off sees the meeting closed rather than the state before."""
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    )
+    locked.meeting = Meeting.objects.select_related("chair").get(pk=locked.meeting_id)
+    return locked
+
+
+def _require_not_moved(item: AgendaItem) -> None:
+    if item.moved_to_id is not None:
+        raise ApplicationError(
+            "The case moved to a later meeting: it is decided there, not here.",
+            errors={"": [f"Work on the case at meeting {item.moved_to_id}."]},
+            status=409,
+        )
+
+
+def _current(item: AgendaItem) -> Decision | None:
+    return Decision.objects.filter(agenda_item=item).order_by("-version").first()
+
+
+def _set_inform_patient_by(item: AgendaItem, actor: Any) -> None:
+    """A first decision starts the clock for telling the patient, unless a date is set."""
+    if item.inform_patient_by is None:
+        meeting_day = timezone.localdate(item.meeting.scheduled_for)
+        item.inform_patient_by = working_days_after(meeting_day, INFORM_PATIENT_WORKING_DAYS)
+        save_audited(item, actor=actor)
+
+
+def _check_member(user: Any, meeting: Meeting, path: str) -> None:
+    if user is not None and user_hospital(user) != meeting.hospital:
+        raise ApplicationError("Unknown user.", errors={path: ["Not a member of this hospital."]})
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+
+def decision_etag(decision: Decision) -> str:
+    """The entity tag of one revision of one version: `"<decision id>.<revision>"`."""
+    return f'"{decision.pk}.{decision.revision}"'
+
+
+def _etags(header: str) -> list[str]:
+    """The tags of an If-Match header, weak prefixes dropped, quotes kept."""
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+def _revision_in(tags: list[str], decision: Decision) -> int | None:
+    """The revision the client names for this decision, if any of its tags is one of ours."""
+    for tag in tags:
+        decision_id, _, revision = tag.strip('"').partition(".")
+        if decision_id == str(decision.pk) and revision.isdecimal() and len(revision) < 10:
+            return int(revision)
+    return None
+
+
+def _shown(value: Any) -> str:
+    if value in ("", None, []):
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def _changes_since(decision: Decision, revision: int) -> dict[str, list[str]]:
+    """What differs between the client's revision (from the history) and the stored decision:
+    for each field, who changed it last and when, its value then and now."""
+    rows = list(
+        decision.history.filter(revision__gte=revision)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    bases = [index for index, row in enumerate(rows) if row.revision == revision]
+    if not bases:
+        return {}
+    base_index = bases[-1]
+    base = rows[base_index]
+    last_change: dict[str, Any] = {}
+    for before, after in zip(rows[base_index:], rows[base_index + 1 :], strict=False):
+        for attribute, _ in CONTENT_FIELDS:
+            if getattr(before, attribute) != getattr(after, attribute):
+                last_change[attribute] = after
+    errors: dict[str, list[str]] = {}
+    for attribute, name in CONTENT_FIELDS:
+        was, now = getattr(base, attribute), getattr(decision, attribute)
+        if was == now:
+            continue
+        row = last_change.get(attribute)
+        user = row.history_user.get_username() if row and row.history_user else "someone"
+        when = (
+            timezone.localtime(row.history_date).isoformat(timespec="seconds")
+            if row
+            else "an unknown time"
+        )
+        errors[name] = [f"Changed by {user} at {when}: was {_shown(was)}, now {_shown(now)}."]
+    return errors
+
+
+def _conflict(decision: Decision, revision: int | None, *, status: int) -> ApplicationError:
+    errors = _changes_since(decision, revision) if revision is not None else {}
+    yours = f"revision {revision}" if revision is not None else "an unknown revision"
+    errors["revision"] = [
+        f"You edited {yours}; the decision is at revision {decision.revision} "
+        f"(ETag {decision_etag(decision)})."
+    ]
+    what = "If-Match does not match" if status == 412 else "The revision you sent is not"
+    return ApplicationError(
+        f"{what} the current decision: it changed since you read it. Reload it, check the "
+        "changes and apply yours again.",
+        errors=errors,
+        status=status,
+    )
+
+
+def _check_precondition(
+    decision: Decision | None,
+    *,
+    if_match: str | None,
+    expected_revision: int | None,
+    required: bool,
+) -> None:
+    """Refuse a write made on a revision other than the stored one: If-Match → 412 (the HTTP
+    precondition), body revision → 409. With `required`, an edit must name one (428)."""
+    if decision is None:
+        if if_match is not None:
+            raise ApplicationError(
+                "If-Match names a decision, but none is recorded for this case yet.",
+                errors={"": ["Leave out If-Match to record the first version."]},
+                status=412,
+            )
+        if expected_revision is not None:
+            raise ApplicationError(
+                "No decision is recorded for this case yet: there is no revision to match.",
+                errors={"revision": ["Leave out revision to record the first version."]},
+                status=409,
+            )
+        return
+    if required and if_match is None and expected_revision is None:
+        raise ApplicationError(
+            "A decision is already recorded: say which revision you edited, so that nobody "
+            "overwrites a change they have not seen.",
+            errors={
+                "": [
+                    f"Send the header If-Match: {decision_etag(decision)} (the ETag of your "
+                    f"GET), or revision: {decision.revision} in the body, after checking the "
+                    "current decision."
+                ]
+            },
+            status=428,
+        )
+    if if_match is not None:
+        tags = _etags(if_match)
+        if "*" not in tags and decision_etag(decision) not in tags:
+            raise _conflict(decision, _revision_in(tags, decision), status=412)
+    if expected_revision is not None and expected_revision != decision.revision:
+        raise _conflict(decision, expected_revision, status=409)
+
+
+# --- the decision's content ---------------------------------------------------------------------
+
+
+def _snapshot(item: AgendaItem, snapshot_id: Any) -> RecommendationSnapshot:
+    if snapshot_id is None:
+        snapshot = recommendation_latest(case=item.case)
+        if snapshot is None:
+            raise ApplicationError(
+                "No recommendation has been made for this case: make a recommendation first.",
+                errors={"recommendation": ["POST to the case's recommendation address first."]},
+                status=409,
+            )
+        return snapshot
+    snapshot = RecommendationSnapshot.objects.filter(case_id=item.case_id, pk=snapshot_id).first()
+    if snapshot is None:
+        raise ApplicationError(
+            "Invalid input: see the errors for each field.",
+            errors={"recommendation": ["Not a recommendation snapshot of this case."]},
+        )
+    return snapshot
+
+
+def _content(item: AgendaItem, data: dict[str, Any]) -> dict[str, Any]:
+    """The decision's fields from the input, checked against the snapshot it is made on."""
+    snapshot = _snapshot(item, data.get("recommendation"))
+    plan_codes = list(data.get("plan_codes") or [])
+    plan_text = data.get("plan_text", "")
+    agreement = data.get("agreement")
+    departure_reason = data.get("departure_reason", "")
+    departure_detail = data.get("departure_detail", "")
+    offered = sorted({option["code"] for option in snapshot.result.get("recommendations", [])})
+
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, code in enumerate(plan_codes):
+        if code not in offered:
+            errors[f"plan_codes[{index}]"] = [
+                f"Not an option of the recommendation; its codes are {', '.join(offered)}."
+            ]
+        elif code in seen:
+            errors[f"plan_codes[{index}]"] = ["Listed twice."]
+        seen.add(code)
+    if not plan_codes and not plan_text.strip():
+        errors["plan_codes"] = ["Give the plan: codes of the recommendation, plan_text, or both."]
+    if agreement == Agreement.AGREE:
+        for field, value in (
+            ("departure_reason", departure_reason),
+            ("departure_detail", departure_detail),
+        ):
+            if value.strip():
+                errors[field] = ["Leave this out: the decision agrees with the recommendation."]
+    else:
+        if not departure_reason:
+            errors["departure_reason"] = [
+                "Required when the decision modifies or departs from the recommendation."
+            ]
+        if not departure_detail.strip():
+            errors["departure_detail"] = [
+                "Required when the decision modifies or departs from the recommendation."
+            ]
+    if errors:
+        raise ApplicationError("Invalid input: see the errors for each field.", errors=errors)
+    return {
+        "recommendation": snapshot,
+        "plan_codes": plan_codes,
+        "plan_text": plan_text,
+        "intent": data.get("intent"),
+        "agreement": agreement,
+        "departure_reason": departure_reason,
+        "departure_detail": departure_detail,
+    }
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+def _require_draft_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ApplicationError(
+            "The meeting is signed off: its decisions are the record and change only by amendment.",
+            errors={"": ["POST the change with an amendment_reason to decision/amend/."]},
+            status=409,
+        )
+    require_in_progress(meeting, "record a decision")
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    actor: Any,
+    data: dict[str, Any],
+    if_match: str | None = None,
+    expected_revision: int | None = None,
+) -> Recorded:
+    """Record the first version of the item's decision, or replace the draft.
+
+    `data` holds the decision's fields (recommendation: a snapshot id, or None for the case's
+    newest). Replacing the draft needs `if_match` (the ETag the client read) or
+    `expected_revision`; see the module docstring. Whether the meeting is quorate is taken now,
+    at each write."""
+    locked = _lock_item(item)
+    _require_draft_open(locked.meeting)
+    _require_not_moved(locked)
+    current = _current(locked)
+    _check_precondition(
+        current, if_match=if_match, expected_revision=expected_revision, required=True
+    )
+    content = _content(locked, data)
+    content["listed_not_discussed"] = False  # recorded by hand: it was discussed
+    content["quorate"] = meeting_quorum(meeting=locked.meeting).quorate
+    if current is None:
+        decision = Decision(agenda_item=locked, version=1, recorded_by=actor, **content)
+        save_audited(decision, actor=actor, clean=True)
+        _set_inform_patient_by(locked, actor)
+        return Recorded(decision, created=True)
+    if assign(current, content):
+        current.recorded_by = actor
+        current.revision += 1
+        save_audited(current, actor=actor, clean=True)
+    return Recorded(current, created=False)
+
+
+@transaction.atomic
+def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decision:
+    """The chair lists a case as standard of care: the pathway's primary recommendation adopted
+    without discussion, so that the meeting's time goes to the cases that need it. Only for a
+    case whose recommendation is current and needs no further work-up; it is signed off with
+    the meeting like any decision, and flagged as not discussed."""
+    locked = _lock_item(item)
+    meeting = locked.meeting
+    require_chair(meeting, actor, "list a case as standard of care")
+    require_not_signed_off(meeting)
+    _require_not_moved(locked)
+    if _current(locked) is not None:
+        raise ApplicationError(
+            "A decision is already recorded for this case.",
+            errors={"": ["Edit the decision instead (PUT decision/)."]},
+            status=409,
+        )
+    snapshot = recommendation_latest(case=locked.case)
+    if snapshot is None:
+        raise ApplicationError(
+            "No recommendation has been made for this case: make a recommendation first.",
+            errors={"recommendation": ["POST to the case's recommendation address first."]},
+            status=409,
+        )
+    if snapshot.stale:  # type: ignore[attr-defined]  # annotated by the selector
+        reason = StaleReason(snapshot.stale_reason)  # type: ignore[attr-defined]
+        raise ApplicationError(
+            f"The recommendation is stale ({reason.value}): {reason.label.lower()}.",
+            errors={"recommendation": ["Make a fresh recommendation, or discuss the case."]},
+            status=409,
+        )
+    workup = [finding["code"] for finding in snapshot.result.get("workup", [])]
+    if workup:
+        raise ApplicationError(
+            "Work-up is outstanding: a case listed without discussion must be ready for its "
+            "standard of care.",
+            errors={"recommendation.workup": workup},
+            status=409,
+        )
+    decision = Decision(
+        agenda_item=locked,
+        version=1,
+        recommendation=snapshot,
+        plan_codes=[snapshot.primary_code],
+        intent=intent,
+        agreement=Agreement.AGREE,
+        listed_not_discussed=True,
+        quorate=meeting_quorum(meeting=meeting).quorate,
+        recorded_by=actor,
+    )
+    save_audited(decision, actor=actor, clean=True)
+    _set_inform_patient_by(locked, actor)
+    return decision
+
+
+@transaction.atomic
+def decision_amend(
+    *,
+    item: AgendaItem,
+    actor: Any,
+    data: dict[str, Any],
+    amendment_reason: str,
+    if_match: str | None = None,
+    expected_revision: int | None = None,
+) -> Decision:
+    """Amend a signed-off decision: a new version, final when made, with its reason and
+    author. The earlier versions stay as they were. `if_match`/`expected_revision` are optional
+    here (an amendment overwrites nothing) and refuse an amendment of a version the client has
+    not seen."""
+    locked = _lock_item(item)
+    if locked.meeting.status != MeetingStatus.CLOSED:
+        raise ApplicationError(
+            "The meeting is not signed off: edit the draft decision instead.",
+            errors={"": ["PUT the decision with If-Match or revision; amend after sign-off."]},
+            status=409,
+        )
+    _require_not_moved(locked)
+    current = _current(locked)
+    if current is None:
+        raise ApplicationError(
+            "No decision is recorded for this case: there is nothing to amend.", status=409
+        )
+    _check_precondition(
+        current, if_match=if_match, expected_revision=expected_revision, required=False
+    )
+    if not amendment_reason.strip():
+        raise ApplicationError(
+            "Invalid input: see the errors for each field.",
+            errors={"amendment_reason": ["Say why the signed decision is amended."]},
+        )
+    decision = Decision(
+        agenda_item=locked,
+        version=current.version + 1,
+        amendment_reason=amendment_reason,
+        recorded_by=actor,
+        listed_not_discussed=False,
+        quorate=meeting_quorum(meeting=locked.meeting).quorate,
+        signed_off_at=timezone.now(),
+        **_content(locked, data),
+    )
+    save_audited(decision, actor=actor, clean=True)
+    return decision
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def _require_actions_open(meeting: Meeting, doing: str) -> None:
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ApplicationError(
+            f"The meeting is signed off: you cannot {doing}.",
+            errors={"": ["After sign-off an action's owner, due date and done may change."]},
+            status=409,
+        )
+
+
+@transaction.atomic
+def action_add(
+    *,
+    item: AgendaItem,
+    actor: Any,
+    description: str,
+    owner: Any,
+    due_on: datetime.date,
+) -> DecisionAction:
+    """An action the board asks for. Added until sign-off: the signed record lists what the
+    board asked; later, actions are tracked (owner, due date, done), not added."""
+    locked = _lock_item(item)
+    _require_not_moved(locked)
+    _require_actions_open(locked.meeting, "add an action to its record")
+    _check_member(owner, locked.meeting, "owner")
+    action = DecisionAction(
+        agenda_item=locked, description=description, owner=owner, due_on=due_on, created_by=actor
+    )
+    save_audited(action, actor=actor, clean=True)
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -> DecisionAction:
+    """Change an action: `description`, `owner`, `due_on`, and `done` (true sets when it was
+    done, once; false clears it). After sign-off its description is the board's and stays."""
+    locked_item = _lock_item(action.agenda_item)
+    _require_not_moved(locked_item)
+    locked = DecisionAction.objects.select_for_update().get(pk=action.pk)
+    values = {key: value for key, value in data.items() if key != "done"}
+    if (
+        locked_item.meeting.status == MeetingStatus.CLOSED
+        and "description" in values
+        and values["description"] != locked.description
+    ):
+        raise ApplicationError(
+            "The meeting is signed off: the action's description is the board's record.",
+            errors={"description": ["Only owner, due_on and done may change after sign-off."]},
+            status=409,
+        )
+    if "owner" in values:
+        _check_member(values["owner"], locked_item.meeting, "owner")
+    if "done" in data:
+        if not data["done"]:
+            values["done_at"] = None
+        elif locked.done_at is None:
+            values["done_at"] = timezone.now()
+    if assign(locked, values):
+        save_audited(locked, actor=actor, clean=True)
+    return locked
+
+
+@transaction.atomic
+def action_remove(*, action: DecisionAction, actor: Any) -> None:
+    locked_item = _lock_item(action.agenda_item)
+    _require_not_moved(locked_item)
+    _require_actions_open(locked_item.meeting, "remove an action from its record")
+    delete_audited(action, actor=actor)
+
+
+# --- follow-up ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> AgendaItem:
+    """Who tells the patient the decision and by when, and when the patient and the referring
+    clinician were told. Also after sign-off: telling them follows the meeting. The times are
+    when it happened, so not in the future, and only once a decision exists to tell."""
+    locked = _lock_item(item)
+    _require_not_moved(locked)
+    now = timezone.now()
+    errors = {
+        field: ["Cannot be in the future."]
+        for field in ("patient_informed_at", "referrer_informed_at")
+        if data.get(field) is not None and data[field] > now + CLOCK_SKEW
+    }
+    if errors:
+        raise ApplicationError("Invalid input: see the errors for each field.", errors=errors)
+    told = [f for f in ("patient_informed_at", "referrer_informed_at") if data.get(f) is not None]
+    if told and _current(locked) is None:
+        raise ApplicationError(
+            "No decision is recorded for this case yet: there is nothing to tell.",
+            errors={field: ["Record the decision first."] for field in told},
+            status=409,
+        )
+    if "patient_informer" in data:
+        _check_member(data["patient_informer"], locked.meeting, "patient_informer")
+    if assign(locked, data):
+        save_audited(locked, actor=actor, clean=True)
+    return locked
