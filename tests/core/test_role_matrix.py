@@ -18,6 +18,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
+from tests.meetings.test_roles import ROUTES as MEETING_WORKFLOW_ROUTES
 from tests.recommendations.test_roles import ROUTES as RECOMMENDATION_ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,13 @@ ENDPOINTS = [
     ),
     (
         "api:meeting-agenda-item",
+        "patch",
+        lambda w: [w["meeting"].id, w["item"].id],
+        lambda w: {"question": "Resectable after conversion?"},
+        200,
+    ),
+    (
+        "api:meeting-agenda-item",
         "delete",
         lambda w: [w["meeting"].id, w["item"].id],
         None,
@@ -167,9 +175,14 @@ def _call(client, world, url_name, method, args, body):
 def test_role_matrix_covers_every_api_route():
     # A new endpoint must join the matrix (the token endpoint is tested on its own below).
     routes = {f"api:{pattern.name}" for pattern in api_urlpatterns} - {"api:auth-token"}
-    # The pathway and recommendation routes open some writes beyond coordinators: their own
-    # matrix is tests/recommendations/test_roles.py.
-    matrices = {name for name, *_ in ENDPOINTS} | {name for name, *_ in RECOMMENDATION_ROUTES}
+    # The pathway, recommendation and meeting-workflow routes open some writes beyond
+    # coordinators: their own matrices are tests/recommendations/test_roles.py and
+    # tests/meetings/test_roles.py.
+    matrices = (
+        {name for name, *_ in ENDPOINTS}
+        | {name for name, *_ in RECOMMENDATION_ROUTES}
+        | {name for name, *_ in MEETING_WORKFLOW_ROUTES}
+    )
     assert routes == matrices - {"api-schema"}
 
 

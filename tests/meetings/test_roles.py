@@ -1,0 +1,321 @@
+"""The role matrix of the meeting workflow: every route, method and role. Coordinators run the
+meeting (attendance, moves); clinicians vote and record decisions; both track actions and
+follow-up; only the meeting's chair (here a clinician) reveals votes, lists standard of care
+and signs off, so a coordinator who is not the chair is refused there too; viewers read."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from apps.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionAction,
+    ResectabilityVote,
+)
+from apps.recommendations.services import recommendation_create
+from tests.factories import CaseFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_READ = {"coordinator": 200, "clinician": 200, "viewer": 200}
+COORDINATOR_ONLY = {"coordinator": None, "clinician": 403, "viewer": 403}
+CLINICIAN_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403}
+CHAIR_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403}  # the chair is the clinician
+BOTH = {"coordinator": None, "clinician": None, "viewer": 403}
+
+
+def _with(expected, success):
+    return {role: success if status is None else status for role, status in expected.items()}
+
+
+def _item(key, name):
+    return lambda w: reverse(f"api:{name}", args=[w[key].meeting_id, w[key].id])
+
+
+# (url name, method, url(world), body(world), status by role)
+ROUTES = [
+    (
+        "api:meeting-attendance",
+        "get",
+        lambda w: reverse("api:meeting-attendance", args=[w["meeting"].id]),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:meeting-attendance",
+        "post",
+        lambda w: reverse("api:meeting-attendance", args=[w["meeting"].id]),
+        lambda w: {"user": w["radiologist"].username},
+        _with(COORDINATOR_ONLY, 201),
+    ),
+    (
+        "api:meeting-attendance-detail",
+        "delete",
+        lambda w: reverse("api:meeting-attendance-detail", args=[w["meeting"].id, w["guest"].id]),
+        None,
+        _with(COORDINATOR_ONLY, 204),
+    ),
+    (
+        "api:agenda-item-move",
+        "post",
+        _item("to_move", "agenda-item-move"),
+        lambda w: {"meeting": str(w["later"].id)},
+        _with(COORDINATOR_ONLY, 201),
+    ),
+    ("api:agenda-item-votes", "get", _item("to_vote", "agenda-item-votes"), None, ALL_READ),
+    (
+        "api:agenda-item-votes",
+        "post",
+        _item("to_vote", "agenda-item-votes"),
+        lambda w: {"call": "resectable"},
+        _with(CLINICIAN_ONLY, 201),
+    ),
+    (
+        "api:agenda-item-votes-reveal",
+        "post",
+        _item("to_reveal", "agenda-item-votes-reveal"),
+        None,
+        _with(CHAIR_ONLY, 200),
+    ),
+    (
+        "api:agenda-item-standard-of-care",
+        "post",
+        _item("to_list", "agenda-item-standard-of-care"),
+        lambda w: {"intent": "curative"},
+        _with(CHAIR_ONLY, 201),
+    ),
+    (
+        "api:agenda-item-decision",
+        "get",
+        _item("decided", "agenda-item-decision"),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:agenda-item-decision",
+        "put",
+        _item("decided", "agenda-item-decision"),
+        lambda w: {
+            "plan_codes": ["TWO_STAGE_HEPATECTOMY"],
+            "intent": "curative",
+            "agreement": "agree",
+            "revision": 1,
+        },
+        _with(CLINICIAN_ONLY, 200),
+    ),
+    (
+        "api:agenda-item-decision-amend",
+        "post",
+        _item("signed", "agenda-item-decision-amend"),
+        lambda w: {
+            "plan_text": "Systemic therapy first.",
+            "intent": "palliative",
+            "agreement": "disagree",
+            "departure_reason": "new_information",
+            "departure_detail": "New lung nodules on the staging CT.",
+            "amendment_reason": "Staging CT reported after the meeting.",
+        },
+        _with(CLINICIAN_ONLY, 201),
+    ),
+    (
+        "api:agenda-item-actions",
+        "get",
+        _item("decided", "agenda-item-actions"),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:agenda-item-actions",
+        "post",
+        _item("decided", "agenda-item-actions"),
+        lambda w: {
+            "description": "Refer for PET-CT",
+            "owner": w["chair"].username,
+            "due_on": "2030-01-20",
+        },
+        _with(BOTH, 201),
+    ),
+    (
+        "api:agenda-item-action",
+        "patch",
+        lambda w: reverse(
+            "api:agenda-item-action",
+            args=[w["decided"].meeting_id, w["decided"].id, w["action"].id],
+        ),
+        lambda w: {"done": True},
+        _with(BOTH, 200),
+    ),
+    (
+        "api:agenda-item-action",
+        "delete",
+        lambda w: reverse(
+            "api:agenda-item-action",
+            args=[w["decided"].meeting_id, w["decided"].id, w["action"].id],
+        ),
+        None,
+        _with(BOTH, 204),
+    ),
+    (
+        "api:agenda-item-follow-up",
+        "get",
+        _item("decided", "agenda-item-follow-up"),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:agenda-item-follow-up",
+        "patch",
+        _item("decided", "agenda-item-follow-up"),
+        lambda w: {"inform_patient_by": "2030-01-20"},
+        _with(BOTH, 200),
+    ),
+    (
+        "api:meeting-sign-off",
+        "post",
+        lambda w: reverse("api:meeting-sign-off", args=[w["ready"].id]),
+        None,
+        _with(CHAIR_ONLY, 200),
+    ),
+    (
+        "api:meeting-concordance",
+        "get",
+        lambda w: reverse("api:meeting-concordance"),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:case-meetings",
+        "get",
+        lambda w: reverse("api:case-meetings", args=[w["decided"].case_id]),
+        None,
+        ALL_READ,
+    ),
+]
+IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ROUTES]
+
+
+def _agenda_case(meeting, position, chair, facts="bilobar-two-stage-primary-in-situ"):
+    case = CaseFactory(patient__hospital=meeting.hospital, facts=facts)
+    snapshot = recommendation_create(case=case, actor=chair)
+    item = AgendaItem.objects.create(meeting=meeting, case=case, position=position)
+    return item, snapshot
+
+
+def _decide(item, snapshot, chair, **extra):
+    return Decision.objects.create(
+        agenda_item=item,
+        recommendation=snapshot,
+        plan_codes=[snapshot.primary_code],
+        intent="curative",
+        agreement="agree",
+        quorate=True,
+        recorded_by=chair,
+        **extra,
+    )
+
+
+@pytest.fixture
+def world(hospital, make_user):
+    """A meeting in progress chaired by a liver surgeon, a later one, a meeting ready to sign
+    off and a signed one: each route finds what it needs for a coordinator's or the chair's
+    write to succeed."""
+    coordinator = make_user("coordinator", specialty="coordinator")
+    chair = make_user("clinician", specialty="liver_surgeon")
+    surgeon = make_user("clinician", specialty="liver_surgeon")
+    starts = datetime.datetime(2030, 1, 8, 8, 0, tzinfo=datetime.UTC)
+    meeting = MeetingFactory(hospital=hospital, chair=chair, status="in_progress")
+    later = MeetingFactory(hospital=hospital, scheduled_for=starts + datetime.timedelta(days=7))
+    Attendance.objects.create(meeting=meeting, user=chair, specialty="liver_surgeon")
+    Attendance.objects.create(meeting=meeting, user=surgeon, specialty="liver_surgeon")
+    guest = Attendance.objects.create(meeting=meeting, name="Dr Visiting", specialty="pathologist")
+    to_vote, _ = _agenda_case(meeting, 1, chair)
+    to_reveal, _ = _agenda_case(meeting, 2, chair)
+    ResectabilityVote.objects.create(agenda_item=to_reveal, surgeon=surgeon, call="resectable")
+    to_list, _ = _agenda_case(meeting, 3, chair, facts="solitary-metachronous-low-risk")
+    to_move, _ = _agenda_case(meeting, 4, chair)
+    decided, snapshot = _agenda_case(meeting, 5, chair)
+    _decide(decided, snapshot, chair)
+    action = DecisionAction.objects.create(
+        agenda_item=decided,
+        description="Book CT volumetry",
+        owner=chair,
+        due_on=datetime.date(2030, 1, 15),
+        created_by=chair,
+    )
+    ready = MeetingFactory(hospital=hospital, chair=chair, status="in_progress")
+    _decide(*_agenda_case(ready, 1, chair), chair)
+    closed = MeetingFactory(hospital=hospital, chair=chair, status="closed")
+    signed, snapshot = _agenda_case(closed, 1, chair)
+    _decide(signed, snapshot, chair, signed_off_at=closed.signed_off_at)
+    return {
+        "coordinator": coordinator,
+        "clinician": chair,
+        "viewer": make_user("viewer"),
+        "chair": chair,
+        "radiologist": make_user("clinician", specialty="radiologist"),
+        "meeting": meeting,
+        "later": later,
+        "guest": guest,
+        "to_vote": to_vote,
+        "to_reveal": to_reveal,
+        "to_list": to_list,
+        "to_move": to_move,
+        "decided": decided,
+        "action": action,
+        "ready": ready,
+        "signed": signed,
+    }
+
+
+def _call(client, world, method, url, body):
+    if body is None:
+        return getattr(client, method)(url(world))
+    return getattr(client, method)(url(world), body(world), format="json")
+
+
+@pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
+@pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
+def test_roles_each_role_gets_its_answer(
+    client_for, world, role, url_name, method, url, body, expected
+):
+    response = _call(client_for(world[role]), world, method, url, body)
+
+    assert response.status_code == expected[role], response.content
+    if response.status_code == 403:
+        assert response.json()["message"]
+
+
+@pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
+def test_roles_anonymous_gets_401(api_client, world, url_name, method, url, body, expected):
+    response = _call(api_client, world, method, url, body)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+@pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
+def test_roles_a_user_without_role_is_refused(
+    make_user, client_for, world, url_name, method, url, body, expected
+):
+    response = _call(client_for(make_user(None)), world, method, url, body)
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
+def test_roles_another_hospitals_staff_find_nothing(
+    make_user, client_for, other_hospital, world, url_name, method, url, body, expected
+):
+    if url_name == "api:meeting-concordance":
+        pytest.skip("concordance is a summary of the caller's own hospital (tested there)")
+    # Both roles, so that no write is refused for its role before the lookup.
+    stranger = make_user("coordinator", hospital=other_hospital)
+    stranger.groups.add(Group.objects.get_or_create(name="clinician")[0])
+
+    response = _call(client_for(stranger), world, method, url, body)
+
+    assert response.status_code == 404, response.content
