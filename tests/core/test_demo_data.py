@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.core.models import Hospital
 from apps.core.roles import user_roles
-from apps.meetings.models import Meeting
+from apps.meetings.models import Decision, Meeting
 from apps.pathways.facts import facts_to_dict, parse_facts
 from apps.patients.models import MdtCase, Patient
 from apps.patients.selectors import case_facts
@@ -52,11 +52,24 @@ def test_load_demo_data_is_fictional_complete_and_idempotent():
         ]
         assert matching, f"demo case {case.patient.mrn} does not match any example"
 
-    meeting = Meeting.objects.get(hospital=hospital)
+    meeting = Meeting.objects.get(hospital=hospital, status="scheduled")
     assert meeting.scheduled_for > timezone.now()
     assert meeting.agenda_items.count() == 5
+    assert meeting.attendances.count() == 5
     # The agenda's cases come with a current recommendation, matching their example's.
     for item in meeting.agenda_items.select_related("case"):
         snapshot = item.case.recommendations.get()
         assert snapshot.facts == case_facts(case=item.case)
         assert snapshot.result["pathway_version"] == "crlm-2026.1"
+
+    # Last week's meeting was run to its sign-off through the services, each step audited.
+    signed = Meeting.objects.get(hospital=hospital, status="closed")
+    assert signed.scheduled_for < meeting.scheduled_for
+    decisions = Decision.objects.filter(agenda_item__meeting=signed)
+    assert sorted(decisions.values_list("agreement", flat=True)) == ["agree", "agree", "modified"]
+    assert decisions.filter(listed_not_discussed=True).count() == 1
+    assert not decisions.filter(signed_off_at__isnull=True).exists()
+    assert all(decision.history.exists() for decision in decisions)
+    assert set(
+        MdtCase.objects.filter(agenda_items__meeting=signed).values_list("status", flat=True)
+    ) == {"discussed"}

@@ -1,5 +1,6 @@
 """Load fictional demo data: a hospital, a user for every role, about eight patients built from
-the pathway's worked examples, and one upcoming meeting. Every name and number is invented."""
+the pathway's worked examples, an upcoming meeting with its attendance, and last week's meeting
+run to its sign-off (votes, decisions, actions). Every name and number is invented."""
 
 import json
 from datetime import date, datetime, time, timedelta
@@ -14,7 +15,17 @@ from django.utils import timezone
 
 from apps.core.choices import Role, Specialty
 from apps.core.models import Hospital, StaffProfile
-from apps.meetings.services import agenda_item_add, meeting_create
+from apps.meetings.models import Meeting
+from apps.meetings.services import agenda_item_add, meeting_create, meeting_update
+from apps.meetings.services.attendance import attendance_add
+from apps.meetings.services.decisions import (
+    action_add,
+    decision_record,
+    follow_up_update,
+    standard_of_care_list,
+)
+from apps.meetings.services.sign_off import meeting_sign_off
+from apps.meetings.services.votes import vote_record, votes_reveal
 from apps.pathways.facts import parse_facts
 from apps.patients.services import case_create, patient_create
 from apps.recommendations.services import recommendation_create
@@ -172,8 +183,87 @@ class Command(BaseCommand):
         for case in cases[:5]:
             agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
             # The agenda's cases come with the pathway's recommendation, as a coordinator would
-            # prepare them; the others wait for theirs.
+            # prepare them.
             recommendation_create(case=case, actor=actor)
+        for username in ("surgeon", "surgeon2", "oncologist", "radiologist", "coordinator"):
+            attendance_add(meeting=meeting, user=users[username], actor=actor)
+        self._last_week(hospital, users, cases[5:], starts - timedelta(days=7))
+
+    def _last_week(
+        self, hospital: Hospital, users: dict[str, Any], cases: list[Any], starts: datetime
+    ) -> Meeting:
+        """Last week's meeting, run through the services as its team would have run it: the
+        surgeons' votes revealed, a case listed as standard of care, a decision that agrees, one
+        that departs for a trial, actions and the first patient told, then the chair's
+        sign-off."""
+        coordinator, chair = users["coordinator"], users["surgeon"]
+        meeting = meeting_create(
+            hospital=hospital,
+            scheduled_for=starts,
+            title="Weekly liver MDT",
+            location="Seminar room 2 (fictional)",
+            chair=chair,
+            actor=coordinator,
+        )
+        items = []
+        for case in cases:
+            recommendation_create(case=case, actor=coordinator)
+            items.append(
+                agenda_item_add(
+                    meeting=meeting, case=case, presenter=users["radiologist"], actor=coordinator
+                )
+            )
+        for username in ("surgeon", "surgeon2", "oncologist", "radiologist"):
+            attendance_add(meeting=meeting, user=users[username], actor=coordinator)
+        restaging, ablation, extrahepatic = items
+        vote_record(item=ablation, surgeon=chair, call="unresectable", note="ECOG 3.")
+        vote_record(item=ablation, surgeon=users["surgeon2"], call="potentially_resectable")
+        votes_reveal(item=ablation, actor=chair)
+        meeting_update(meeting=meeting, data={"status": "in_progress"}, actor=coordinator)
+        standard_of_care_list(item=restaging, actor=chair, intent="curative")
+        decision_record(
+            item=ablation,
+            actor=users["surgeon2"],
+            data={
+                "plan_codes": ["LOCAL_ABLATIVE_THERAPY"],
+                "plan_text": "Percutaneous ablation of both lesions.",
+                "intent": "curative",
+                "agreement": "agree",
+            },
+        )
+        decision_record(
+            item=extrahepatic,
+            actor=users["oncologist"],
+            data={
+                "plan_codes": ["SYSTEMIC_THERAPY"],
+                "plan_text": "Systemic therapy within the (fictional) DEMO-TRIAL-1 study.",
+                "intent": "palliative",
+                "agreement": "modified",
+                "departure_reason": "trial",
+                "departure_detail": "Eligible for a (fictional) first-line trial.",
+            },
+        )
+        action_add(
+            item=extrahepatic,
+            actor=coordinator,
+            description="Send tumour tissue for RAS, BRAF and MSI testing",
+            owner=users["oncologist"],
+            due_on=starts.date() + timedelta(days=7),
+        )
+        action_add(
+            item=ablation,
+            actor=coordinator,
+            description="Book ablation with interventional radiology",
+            owner=users["radiologist"],
+            due_on=starts.date() + timedelta(days=14),
+        )
+        meeting_sign_off(meeting=meeting, actor=chair)
+        follow_up_update(
+            item=restaging,
+            actor=coordinator,
+            data={"patient_informer": chair, "patient_informed_at": starts + timedelta(days=1)},
+        )
+        return meeting
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (fictional hospital; password for all: {DEMO_PASSWORD})")
