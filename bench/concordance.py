@@ -30,22 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._throwaway import throwaway_postgres  # noqa: E402
+
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 EXAMPLES = ["bilobar-two-stage-primary-in-situ", "solitary-metachronous-low-risk"]
 EXAMPLES += ["lung-and-peritoneum-unresectable-ehd"]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def _throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
-    """Create (or drop) database `name` on the server of `server_url`; return its URL."""
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = server_url.rpartition("/")
-    return f"{base}/{name}"
 
 
 def _setup_django(database_url: str) -> None:
@@ -221,7 +211,7 @@ def main() -> None:
     if args.sqlite:
         database_url, label = f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite"
     else:
-        database_url = _throwaway_postgres(args.postgres, database_name, create=True)
+        database_url = throwaway_postgres(args.postgres, database_name, create=True)
         label = "PostgreSQL"
     try:
         _setup_django(database_url)
@@ -252,7 +242,7 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if not args.sqlite:
-            _throwaway_postgres(args.postgres, database_name, create=False)
+            throwaway_postgres(args.postgres, database_name, create=False)
 
 
 def _serialized(result: Any) -> Any:

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from apps.pathways.facts import parse_facts  # noqa: E402
 from apps.pathways.registry import CURRENT_VERSION, evaluate  # noqa: E402
 from apps.pathways.result import result_to_dict  # noqa: E402
+from bench._throwaway import throwaway_postgres  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 EXAMPLES = sorted((SHARED_DIR / "pathways" / "examples").glob("*.json"))
@@ -98,23 +99,11 @@ def _request(port: int, method: str, path: str, body: bytes, headers: dict[str, 
         connection.close()
 
 
-def _throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
-    """Create (or drop) database `name` on the server of `server_url`; return its URL."""
-    import psycopg  # only needed for this option
-
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = server_url.rpartition("/")
-    return f"{base}/{name}"
-
-
 def bench_http(requests: int, postgres: str | None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="pathway-bench-"))
     database_name = f"pathway_bench_{os.getpid()}"
     if postgres:
-        database_url = _throwaway_postgres(postgres, database_name, create=True)
+        database_url = throwaway_postgres(postgres, database_name, create=True)
         database_label = "PostgreSQL"
     else:
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -207,7 +196,7 @@ def bench_http(requests: int, postgres: str | None) -> None:
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
         if postgres:
-            _throwaway_postgres(postgres, database_name, create=False)
+            throwaway_postgres(postgres, database_name, create=False)
 
 
 def main() -> None:

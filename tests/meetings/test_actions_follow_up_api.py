@@ -12,30 +12,11 @@ from django.utils import timezone
 from apps.meetings.models import AgendaItem, DecisionAction, Meeting
 from apps.meetings.services import agenda_item_add
 from apps.meetings.services.sign_off import meeting_sign_off
-from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
 AGREE = {"intent": "curative", "agreement": "agree", "plan_codes": ["HEPATECTOMY"]}
-
-
-@pytest.fixture
-def chair(make_user):
-    return make_user("clinician", specialty="medical_oncologist")
-
-
-@pytest.fixture
-def item(hospital, chair, coordinator, clinician):
-    meeting = MeetingFactory(hospital=hospital, status="in_progress", chair=chair)
-    case = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
-    recommendation_create(case=case, actor=clinician)
-    return agenda_item_add(meeting=meeting, case=case, actor=coordinator)
-
-
-@pytest.fixture
-def clinician_client(client_for, clinician):
-    return client_for(clinician)
 
 
 def _url(name, item, *more):

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.meetings.models import AgendaItem, Decision, Meeting, ResectabilityVote
-from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +18,7 @@ WEEK = datetime.timedelta(days=7)
 
 @pytest.fixture
 def meeting(hospital):
+    """A meeting in progress without a chair: moving a case needs none."""
     return MeetingFactory(hospital=hospital, status="in_progress")
 
 
@@ -28,14 +28,8 @@ def later(hospital, meeting):
 
 
 @pytest.fixture
-def case(hospital, coordinator):
-    made = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
-    recommendation_create(case=made, actor=coordinator)
-    return made
-
-
-@pytest.fixture
 def item(meeting, case, clinician):
+    """`case` placed on the agenda directly, with a presenter and a question of its own."""
     return AgendaItem.objects.create(
         meeting=meeting,
         case=case,

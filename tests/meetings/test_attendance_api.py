@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def meeting(hospital):
+    """A meeting not started yet and without a chair, unlike the shared `meeting`."""
     return MeetingFactory(hospital=hospital)
 
 

@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.meetings.models import Decision
-from apps.meetings.services import agenda_item_add
-from apps.recommendations.services import recommendation_create
-from tests.factories import CaseFactory, MeetingFactory
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +18,10 @@ AGREE = {"intent": "curative", "agreement": "agree", "plan_codes": ["HEPATECTOMY
 
 
 @pytest.fixture
-def item(hospital, coordinator, clinician):
-    meeting = MeetingFactory(hospital=hospital, status="in_progress")
-    case = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
-    recommendation_create(case=case, actor=clinician)
-    return agenda_item_add(meeting=meeting, case=case, actor=coordinator)
+def meeting(hospital):
+    """A meeting in progress without a chair (the shared `item` sits on it): editing a draft
+    decision needs none."""
+    return MeetingFactory(hospital=hospital, status="in_progress")
 
 
 @pytest.fixture

@@ -25,33 +25,16 @@ WORKUP_EXAMPLE = "lung-and-peritoneum-unresectable-ehd"  # outstanding work-up: 
 
 
 @pytest.fixture
-def chair(make_user):
-    return make_user("clinician", specialty="medical_oncologist")
-
-
-@pytest.fixture
-def meeting(hospital, chair):
-    return MeetingFactory(hospital=hospital, status="in_progress", chair=chair)
-
-
-@pytest.fixture
 def case(hospital):
+    """Unlike the shared `case`, no recommendation snapshot yet: tests that need one ask for
+    `snapshot`, so that the tests of a decision without a recommendation can do without."""
     return CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
 
 
 @pytest.fixture
-def item(meeting, case, coordinator):
-    return agenda_item_add(meeting=meeting, case=case, actor=coordinator)
-
-
-@pytest.fixture
 def snapshot(case, clinician):
+    """The case's recommendation snapshot, evaluated by `clinician`."""
     return recommendation_create(case=case, actor=clinician)
-
-
-@pytest.fixture
-def clinician_client(client_for, clinician):
-    return client_for(clinician)
 
 
 @pytest.fixture

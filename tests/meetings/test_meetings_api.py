@@ -240,7 +240,9 @@ def test_closed_meeting_agenda_is_final(coordinator_client, meeting, hospital):
     on_agenda, late = (CaseFactory(patient__hospital=hospital) for _ in range(2))
     agenda_url = reverse("api:meeting-agenda", args=[meeting.id])
     item = coordinator_client.post(agenda_url, {"case": str(on_agenda.id)}).json()
-    Meeting.objects.filter(pk=meeting.pk).update(status="closed", signed_off_at=meeting.scheduled_for)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status="closed", signed_off_at=meeting.scheduled_for
+    )
 
     added = coordinator_client.post(agenda_url, {"case": str(late.id)})
     removed = coordinator_client.delete(

@@ -6,36 +6,12 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import AgendaItem, Decision, DecisionAction, Meeting
-from apps.meetings.services import agenda_item_add
 from apps.patients.models import MdtCase
-from apps.recommendations.services import recommendation_create
-from tests.factories import CaseFactory, MeetingFactory
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
 AGREE = {"intent": "curative", "agreement": "agree", "plan_codes": ["HEPATECTOMY"]}
-
-
-@pytest.fixture
-def chair(make_user):
-    return make_user("clinician", specialty="medical_oncologist")
-
-
-@pytest.fixture
-def meeting(hospital, chair):
-    return MeetingFactory(hospital=hospital, status="in_progress", chair=chair)
-
-
-@pytest.fixture
-def add_case(meeting, hospital, coordinator, clinician):
-    """add_case(): a case with a recommendation, put on the meeting's agenda."""
-
-    def add():
-        case = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
-        recommendation_create(case=case, actor=clinician)
-        return agenda_item_add(meeting=meeting, case=case, actor=coordinator)
-
-    return add
 
 
 def _decide(client, item):

@@ -20,16 +20,6 @@ CALLS = ("resectable", "potentially_resectable", "unresectable")
 
 
 @pytest.fixture
-def chair(make_user):
-    return make_user("clinician", specialty="medical_oncologist")
-
-
-@pytest.fixture
-def meeting(hospital, chair):
-    return MeetingFactory(hospital=hospital, status="in_progress", chair=chair)
-
-
-@pytest.fixture
 def surgeons(make_user, meeting):
     """Three liver surgeons on the meeting's attendance."""
     made = [make_user("clinician", specialty="liver_surgeon") for _ in range(3)]
@@ -39,15 +29,8 @@ def surgeons(make_user, meeting):
 
 
 @pytest.fixture
-def case(hospital, coordinator):
-    """A case whose pathway call is "resectable"."""
-    made = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
-    recommendation_create(case=made, actor=coordinator)
-    return made
-
-
-@pytest.fixture
 def item(meeting, case):
+    """`case` placed on the agenda directly, without the agenda service the shared `item` uses."""
     return AgendaItem.objects.create(meeting=meeting, case=case, position=1)
 
 

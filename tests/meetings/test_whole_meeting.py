@@ -32,9 +32,7 @@ def team(make_user, client_for):
         "oncologist": make_user("clinician", specialty="medical_oncologist"),
         "radiologist": make_user("clinician", specialty="radiologist"),
     }
-    return {
-        name: (user, client_for(user, token=True)) for name, user in people.items()
-    }
+    return {name: (user, client_for(user, token=True)) for name, user in people.items()}
 
 
 def _ok(response, status=200):
@@ -109,7 +107,9 @@ def test_whole_meeting_through_the_api(team, hospital):
     votes_url = item_url("api:agenda-item-votes", bilobar)
     _ok(chair.post(votes_url, {"call": "potentially_resectable"}, format="json"), 201)
     _ok(
-        surgeon.post(votes_url, {"call": "resectable", "note": "Two-stage feasible"}, format="json"),
+        surgeon.post(
+            votes_url, {"call": "resectable", "note": "Two-stage feasible"}, format="json"
+        ),
         201,
     )
     hidden = _ok(surgeon.get(votes_url))
@@ -204,7 +204,11 @@ def test_whole_meeting_through_the_api(team, hospital):
     # A modified decision needs its coded reason and words.
     conversion = "right-sided-ras-mutant-conversion"
     decision_url = item_url("api:agenda-item-decision", conversion)
-    body = {"plan_codes": ["CONVERSION_CHEMOTHERAPY"], "intent": "curative", "agreement": "modified"}
+    body = {
+        "plan_codes": ["CONVERSION_CHEMOTHERAPY"],
+        "intent": "curative",
+        "agreement": "modified",
+    }
     missing_reason = oncologist.put(decision_url, body, format="json")
     assert missing_reason.status_code == 400
     assert {"departure_reason", "departure_detail"} <= set(missing_reason.json()["errors"])
@@ -233,9 +237,7 @@ def test_whole_meeting_through_the_api(team, hospital):
         agenda_item__meeting_id=meeting_id, signed_off_at__isnull=True
     ).exists()
     assert set(
-        MdtCase.objects.filter(agenda_items__meeting_id=meeting_id).values_list(
-            "status", flat=True
-        )
+        MdtCase.objects.filter(agenda_items__meeting_id=meeting_id).values_list("status", flat=True)
     ) == {"discussed"}
 
     # A signed decision cannot be changed...
@@ -275,9 +277,7 @@ def test_whole_meeting_through_the_api(team, hospital):
     assert history["current"]["agreement"] == "disagree"
 
     # Concordance of the meeting counts each case's current decision and the revealed votes.
-    concordance = _ok(
-        coordinator.get(reverse("api:meeting-concordance"), {"meeting": meeting_id})
-    )
+    concordance = _ok(coordinator.get(reverse("api:meeting-concordance"), {"meeting": meeting_id}))
     totals = concordance["totals"]
     assert totals["decisions"] == 4
     assert (totals["agree"], totals["modified"], totals["disagree"]) == (3, 0, 1)

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from apps.core.choices import Specialty
 from apps.core.exceptions import ApplicationError
-from apps.core.roles import user_hospital
 from apps.core.services import delete_audited, save_audited
 
 from ..models import Attendance, Meeting, ResectabilityVote
-from .checks import lock_meeting, require_not_signed_off
+from .checks import lock_meeting, require_member, require_not_signed_off
 
 # A specialty that says nothing about which part of the board someone stands for.
 _UNINFORMATIVE_SPECIALTIES = {"", Specialty.OTHER}
@@ -42,10 +41,7 @@ def attendance_add(
             errors={"": ['Send "user" (a username) or "name" (a guest), not both.']},
         )
     if user is not None:
-        if user_hospital(user) != meeting.hospital:
-            raise ApplicationError(
-                "Unknown user.", errors={"user": ["Not a member of this hospital."]}
-            )
+        require_member(user, meeting.hospital, "user")
         if not specialty:
             specialty = user.staff_profile.specialty
             if specialty in _UNINFORMATIVE_SPECIALTIES:

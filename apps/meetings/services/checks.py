@@ -1,4 +1,5 @@
-"""Rules every meeting service shares: who the chair is, and what a meeting's state allows."""
+"""Rules every meeting service shares: who the chair is, who belongs to the hospital, and what a
+meeting's state allows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime
 from typing import Any
 
 from apps.core.exceptions import ApplicationError
+from apps.core.models import Hospital
+from apps.core.roles import user_hospital
 
 from ..choices import MeetingStatus
 from ..models import Meeting
@@ -34,6 +37,13 @@ def require_chair(meeting: Meeting, user: Any, doing: str) -> None:
             errors={"": [f"The chair is {meeting.chair.get_username()}."]},
             status=403,
         )
+
+
+def require_member(user: Any, hospital: Hospital, path: str) -> None:
+    """A user named in a write (chair, presenter, owner...) must belong to the hospital; the
+    error is reported at `path`. None, for "nobody", passes."""
+    if user is not None and user_hospital(user) != hospital:
+        raise ApplicationError("Unknown user.", errors={path: ["Not a member of this hospital."]})
 
 
 def require_not_signed_off(meeting: Meeting) -> None:

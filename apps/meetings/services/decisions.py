@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
-from apps.core.roles import user_hospital
 from apps.core.services import assign, delete_audited, save_audited
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.models import RecommendationSnapshot
@@ -29,7 +28,13 @@ from apps.recommendations.selectors import recommendation_latest
 from ..choices import Agreement, MeetingStatus
 from ..models import AgendaItem, Decision, DecisionAction, Meeting
 from ..selectors import meeting_quorum
-from .checks import require_chair, require_in_progress, require_not_signed_off, working_days_after
+from .checks import (
+    require_chair,
+    require_in_progress,
+    require_member,
+    require_not_signed_off,
+    working_days_after,
+)
 
 # Who tells the patient, by default: within two working days of the meeting.
 INFORM_PATIENT_WORKING_DAYS = 2
@@ -90,11 +95,6 @@ def _set_inform_patient_by(item: AgendaItem, actor: Any) -> None:
         meeting_day = timezone.localdate(item.meeting.scheduled_for)
         item.inform_patient_by = working_days_after(meeting_day, INFORM_PATIENT_WORKING_DAYS)
         save_audited(item, actor=actor)
-
-
-def _check_member(user: Any, meeting: Meeting, path: str) -> None:
-    if user is not None and user_hospital(user) != meeting.hospital:
-        raise ApplicationError("Unknown user.", errors={path: ["Not a member of this hospital."]})
 
 
 # --- concurrency --------------------------------------------------------------------------------
@@ -227,16 +227,21 @@ def _check_precondition(
 # --- the decision's content ---------------------------------------------------------------------
 
 
+def _latest_snapshot(item: AgendaItem) -> RecommendationSnapshot:
+    """The case's newest recommendation (annotated with whether it is stale); 409 if none."""
+    snapshot = recommendation_latest(case=item.case)
+    if snapshot is None:
+        raise ApplicationError(
+            "No recommendation has been made for this case: make a recommendation first.",
+            errors={"recommendation": ["POST to the case's recommendation address first."]},
+            status=409,
+        )
+    return snapshot
+
+
 def _snapshot(item: AgendaItem, snapshot_id: Any) -> RecommendationSnapshot:
     if snapshot_id is None:
-        snapshot = recommendation_latest(case=item.case)
-        if snapshot is None:
-            raise ApplicationError(
-                "No recommendation has been made for this case: make a recommendation first.",
-                errors={"recommendation": ["POST to the case's recommendation address first."]},
-                status=409,
-            )
-        return snapshot
+        return _latest_snapshot(item)
     snapshot = RecommendationSnapshot.objects.filter(case_id=item.case_id, pk=snapshot_id).first()
     if snapshot is None:
         raise ApplicationError(
@@ -364,13 +369,7 @@ def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decis
             errors={"": ["Edit the decision instead (PUT decision/)."]},
             status=409,
         )
-    snapshot = recommendation_latest(case=locked.case)
-    if snapshot is None:
-        raise ApplicationError(
-            "No recommendation has been made for this case: make a recommendation first.",
-            errors={"recommendation": ["POST to the case's recommendation address first."]},
-            status=409,
-        )
+    snapshot = _latest_snapshot(locked)
     if snapshot.stale:  # type: ignore[attr-defined]  # annotated by the selector
         reason = StaleReason(snapshot.stale_reason)  # type: ignore[attr-defined]
         raise ApplicationError(
@@ -477,7 +476,7 @@ def action_add(
     locked = _lock_item(item)
     _require_not_moved(locked)
     _require_actions_open(locked.meeting, "add an action to its record")
-    _check_member(owner, locked.meeting, "owner")
+    require_member(owner, locked.meeting.hospital, "owner")
     action = DecisionAction(
         agenda_item=locked, description=description, owner=owner, due_on=due_on, created_by=actor
     )
@@ -504,7 +503,7 @@ def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -
             status=409,
         )
     if "owner" in values:
-        _check_member(values["owner"], locked_item.meeting, "owner")
+        require_member(values["owner"], locked_item.meeting.hospital, "owner")
     if "done" in data:
         if not data["done"]:
             values["done_at"] = None
@@ -549,7 +548,7 @@ def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> A
             status=409,
         )
     if "patient_informer" in data:
-        _check_member(data["patient_informer"], locked.meeting, "patient_informer")
+        require_member(data["patient_informer"], locked.meeting.hospital, "patient_informer")
     if assign(locked, data):
         save_audited(locked, actor=actor, clean=True)
     return locked

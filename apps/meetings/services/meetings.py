@@ -10,20 +10,15 @@ from django.db.models import Max
 
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
-from apps.core.roles import user_hospital
 from apps.core.services import assign, delete_audited, save_audited
 from apps.patients.choices import CaseStatus
 from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Decision, Meeting
+from .checks import require_member
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
-
-
-def _check_member(user: Any, hospital: Hospital, path: str) -> None:
-    if user is not None and user_hospital(user) != hospital:
-        raise ApplicationError("Unknown user.", errors={path: ["Not a member of this hospital."]})
 
 
 @transaction.atomic
@@ -37,7 +32,7 @@ def meeting_create(
     video_link: str = "",
     chair: Any = None,
 ) -> Meeting:
-    _check_member(chair, hospital, "chair")
+    require_member(chair, hospital, "chair")
     meeting = Meeting(
         hospital=hospital,
         title=title,
@@ -59,7 +54,7 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
             status=409,
         )
     if "chair" in data:
-        _check_member(data["chair"], meeting.hospital, "chair")
+        require_member(data["chair"], meeting.hospital, "chair")
     if data.get("status") == MeetingStatus.CLOSED:
         raise ApplicationError(
             "A meeting closes when its chair signs it off.",
@@ -105,7 +100,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     if case.patient.hospital_id != meeting.hospital_id:
         raise ApplicationError("Unknown case.", errors={"case": ["Not a case of this hospital."]})
-    _check_member(presenter, meeting.hospital, "presenter")
+    require_member(presenter, meeting.hospital, "presenter")
     if meeting.status == MeetingStatus.CLOSED:
         raise ApplicationError(
             "The meeting is closed.", errors={"meeting": ["A closed meeting's agenda is final."]}
@@ -145,7 +140,7 @@ def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) ->
             status=409,
         )
     if "presenter" in data:
-        _check_member(data["presenter"], item.meeting.hospital, "presenter")
+        require_member(data["presenter"], item.meeting.hospital, "presenter")
     if assign(item, data):
         save_audited(item, actor=actor, clean=True)
     return item

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -17,20 +16,9 @@ from apps.patients.selectors import case_list
 from ... import selectors
 from ...selectors.case_meetings import case_meetings
 from ...services.agenda_moves import agenda_item_move
+from ..parameters import CASE_ID, ITEM_PARAMETERS
 from ..serializers.agenda import AgendaItemMoveInputSerializer, CaseMeetingOutputSerializer
 from ..serializers.meetings import AgendaItemOutputSerializer
-
-ITEM_PARAMETERS = [
-    OpenApiParameter(
-        "meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id."
-    ),
-    OpenApiParameter(
-        "item_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agenda item's id."
-    ),
-]
-CASE_ID = OpenApiParameter(
-    "case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id."
-)
 
 
 class AgendaItemMoveView(APIView):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -15,6 +14,7 @@ from apps.core.choices import Role
 
 from ... import selectors
 from ...services.attendance import attendance_add, attendance_remove
+from ..parameters import ATTENDANCE_ID, MEETING_ID
 from ..serializers.attendance import (
     AttendanceAddedOutputSerializer,
     AttendanceAddInputSerializer,
@@ -22,12 +22,6 @@ from ..serializers.attendance import (
     AttendeeOutputSerializer,
 )
 
-MEETING_ID = OpenApiParameter(
-    "meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id."
-)
-ATTENDANCE_ID = OpenApiParameter(
-    "attendance_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The attendee's id."
-)
 SIGNED_OFF = OpenApiResponse(
     ErrorSerializer, description="The meeting is signed off: its attendance is final."
 )

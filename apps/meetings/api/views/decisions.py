@@ -36,6 +36,7 @@ from ...services.decisions import (
     standard_of_care_list,
 )
 from ...services.sign_off import meeting_sign_off
+from ..parameters import ACTION_ID, ITEM_PARAMETERS, MEETING_ID
 from ..serializers.decisions import (
     ActionCreateInputSerializer,
     ActionOutputSerializer,
@@ -50,16 +51,6 @@ from ..serializers.decisions import (
 )
 from ..serializers.meetings import MeetingOutputSerializer
 
-MEETING_ID = OpenApiParameter(
-    "meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id."
-)
-ITEM_ID = OpenApiParameter(
-    "item_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agenda item's id."
-)
-ACTION_ID = OpenApiParameter(
-    "action_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The action's id."
-)
-ITEM_PARAMETERS = [MEETING_ID, ITEM_ID]
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,

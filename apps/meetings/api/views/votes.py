@@ -3,8 +3,7 @@ the chair. What a user may read is `selectors.votes.votes_view`'s decision."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,16 +15,8 @@ from apps.core.choices import Role
 from ... import selectors
 from ...selectors.votes import votes_view
 from ...services.votes import vote_record, votes_reveal
+from ..parameters import ITEM_PARAMETERS
 from ..serializers.votes import VoteInputSerializer, VoteOutputSerializer, VotesOutputSerializer
-
-ITEM_PARAMETERS = [
-    OpenApiParameter(
-        "meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id."
-    ),
-    OpenApiParameter(
-        "item_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The agenda item's id."
-    ),
-]
 
 
 class VoteListView(APIView):
