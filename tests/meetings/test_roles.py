@@ -218,63 +218,101 @@ def _decide(item, snapshot, chair, **extra):
     )
 
 
-@pytest.fixture
-def world(hospital, make_user):
+class World(dict):
     """A meeting in progress chaired by a liver surgeon, a later one, a meeting ready to sign
     off and a signed one: each route finds what it needs for a coordinator's or the chair's
-    write to succeed."""
-    coordinator = make_user("coordinator", specialty="coordinator")
-    chair = make_user("clinician", specialty="liver_surgeon")
-    surgeon = make_user("clinician", specialty="liver_surgeon")
-    starts = datetime.datetime(2030, 1, 8, 8, 0, tzinfo=datetime.UTC)
-    meeting = MeetingFactory(hospital=hospital, chair=chair, status="in_progress")
-    later = MeetingFactory(hospital=hospital, scheduled_for=starts + datetime.timedelta(days=7))
-    Attendance.objects.create(meeting=meeting, user=chair, specialty="liver_surgeon")
-    Attendance.objects.create(meeting=meeting, user=surgeon, specialty="liver_surgeon")
-    guest = Attendance.objects.create(meeting=meeting, name="Dr Visiting", specialty="pathologist")
-    to_vote, _ = _agenda_case(meeting, 1, chair)
-    to_reveal, _ = _agenda_case(meeting, 2, chair)
-    ResectabilityVote.objects.create(agenda_item=to_reveal, surgeon=surgeon, call="resectable")
-    to_list, _ = _agenda_case(meeting, 3, chair, facts="solitary-metachronous-low-risk")
-    to_move, _ = _agenda_case(meeting, 4, chair)
-    decided, snapshot = _agenda_case(meeting, 5, chair)
-    _decide(decided, snapshot, chair)
-    action = DecisionAction.objects.create(
-        agenda_item=decided,
-        description="Book CT volumetry",
-        owner=chair,
-        due_on=datetime.date(2030, 1, 15),
-        created_by=chair,
-    )
-    ready = MeetingFactory(hospital=hospital, chair=chair, status="in_progress")
-    _decide(*_agenda_case(ready, 1, chair), chair)
-    closed = MeetingFactory(hospital=hospital, chair=chair, status="closed")
-    signed, snapshot = _agenda_case(closed, 1, chair)
-    _decide(signed, snapshot, chair, signed_off_at=closed.signed_off_at)
-    return {
-        "coordinator": coordinator,
-        "clinician": chair,
-        "viewer": make_user("viewer"),
-        "chair": chair,
-        "radiologist": make_user("clinician", specialty="radiologist"),
-        "meeting": meeting,
-        "later": later,
-        "guest": guest,
-        "to_vote": to_vote,
-        "to_reveal": to_reveal,
-        "to_list": to_list,
-        "to_move": to_move,
-        "decided": decided,
-        "action": action,
-        "ready": ready,
-        "signed": signed,
-    }
+    write to succeed. The agenda cases (with their facts and recommendation, the costly part)
+    are made when a route first asks for them, so each test builds only what its route uses."""
+
+    STARTS = datetime.datetime(2030, 1, 8, 8, 0, tzinfo=datetime.UTC)
+
+    def __init__(self, hospital, make_user):
+        chair = make_user("clinician", specialty="liver_surgeon")
+        surgeon = make_user("clinician", specialty="liver_surgeon")
+        meeting = MeetingFactory(hospital=hospital, chair=chair, status="in_progress")
+        Attendance.objects.create(meeting=meeting, user=chair, specialty="liver_surgeon")
+        Attendance.objects.create(meeting=meeting, user=surgeon, specialty="liver_surgeon")
+        super().__init__(
+            coordinator=make_user("coordinator", specialty="coordinator"),
+            clinician=chair,
+            chair=chair,
+            viewer=make_user("viewer"),
+            surgeon=surgeon,
+            radiologist=make_user("clinician", specialty="radiologist"),
+            meeting=meeting,
+        )
+        self.hospital = hospital
+        self.positions = iter(range(1, 100))
+
+    def __missing__(self, key):
+        self[key] = value = getattr(self, f"_make_{key}")()
+        return value
+
+    def _agenda_item(self, facts="bilobar-two-stage-primary-in-situ"):
+        return _agenda_case(self["meeting"], next(self.positions), self["chair"], facts)[0]
+
+    def _make_later(self):
+        starts = self.STARTS + datetime.timedelta(days=7)
+        return MeetingFactory(hospital=self.hospital, scheduled_for=starts)
+
+    def _make_guest(self):
+        return Attendance.objects.create(
+            meeting=self["meeting"], name="Dr Visiting", specialty="pathologist"
+        )
+
+    def _make_to_vote(self):
+        return self._agenda_item()
+
+    def _make_to_reveal(self):
+        item = self._agenda_item()
+        ResectabilityVote.objects.create(
+            agenda_item=item, surgeon=self["surgeon"], call="resectable"
+        )
+        return item
+
+    def _make_to_list(self):
+        return self._agenda_item(facts="solitary-metachronous-low-risk")
+
+    def _make_to_move(self):
+        return self._agenda_item()
+
+    def _make_decided(self):
+        item = self._agenda_item()
+        _decide(item, item.case.recommendations.get(), self["chair"])
+        return item
+
+    def _make_action(self):
+        return DecisionAction.objects.create(
+            agenda_item=self["decided"],
+            description="Book CT volumetry",
+            owner=self["chair"],
+            due_on=datetime.date(2030, 1, 15),
+            created_by=self["chair"],
+        )
+
+    def _make_ready(self):
+        ready = MeetingFactory(hospital=self.hospital, chair=self["chair"], status="in_progress")
+        _decide(*_agenda_case(ready, 1, self["chair"]), self["chair"])
+        return ready
+
+    def _make_signed(self):
+        closed = MeetingFactory(hospital=self.hospital, chair=self["chair"], status="closed")
+        signed, snapshot = _agenda_case(closed, 1, self["chair"])
+        _decide(signed, snapshot, self["chair"], signed_off_at=closed.signed_off_at)
+        return signed
+
+
+@pytest.fixture
+def world(hospital, make_user):
+    return World(hospital, make_user)
 
 
 def _call(client, world, method, url, body):
+    # The URL and body are built before the request, so the records they name exist first.
+    address = url(world)
     if body is None:
-        return getattr(client, method)(url(world))
-    return getattr(client, method)(url(world), body(world), format="json")
+        return getattr(client, method)(address)
+    return getattr(client, method)(address, body(world), format="json")
 
 
 @pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
