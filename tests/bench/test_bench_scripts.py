@@ -19,3 +19,27 @@ def test_pathway_bench_prints_its_in_process_figures():
     assert completed.returncode == 0, completed.stderr
     assert "engine (parsed facts -> result)" in completed.stdout
     assert "evaluations/s" in completed.stdout
+
+
+def test_concordance_bench_prints_its_figures():
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "bench/concordance.py",
+            "--sqlite",
+            "--meetings",
+            "2",
+            "--items",
+            "2",
+            "--rounds",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "every meeting" in completed.stdout
+    assert "queries" in completed.stdout
