@@ -4,6 +4,7 @@ agenda, votes and signed decisions consistent and audited."""
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AgendaItem, Attendance, Decision, Meeting
@@ -18,6 +19,13 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+    def history_form_view(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # django-simple-history saves a POST to an old version's page ("revert") after checking
+        # only the permission to view history: a signed decision must not be revertible there.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class AgendaItemInline(ReadOnlyMixin, admin.TabularInline):

@@ -568,7 +568,12 @@ def test_decision_amend_adds_a_final_version_and_keeps_the_signed_one(
     assert listed["versions"][0]["plan_text"] == "As signed."
 
 
-def test_decision_amend_takes_the_quorum_of_the_meeting(clinician_client, item, signed, make_user):
+@pytest.mark.parametrize("quorate", [True, False])
+def test_decision_amend_keeps_the_quorum_of_the_decision_it_amends(
+    clinician_client, item, signed, make_user, quorate
+):
+    # Amended after the meeting: attendance since then says nothing of the board that decided.
+    Decision.objects.filter(pk=signed.pk).update(quorate=quorate)
     _attend(item.meeting, make_user, "liver_surgeon", "medical_oncologist", "radiologist")
 
     response = clinician_client.post(
@@ -576,7 +581,7 @@ def test_decision_amend_takes_the_quorum_of_the_meeting(clinician_client, item, 
     )
 
     assert response.status_code == 201
-    assert response.json()["quorate"] is True
+    assert response.json()["quorate"] is quorate
 
 
 def test_decision_amend_with_a_stale_if_match_is_412(clinician_client, item, signed):

@@ -249,7 +249,8 @@ def test_closed_meeting_agenda_is_final(coordinator_client, meeting, hospital):
         reverse("api:meeting-agenda-item", args=[meeting.id, item["id"]])
     )
 
-    assert added.status_code == removed.status_code == 400
+    # 409: the request is sound, the meeting's state refuses it.
+    assert added.status_code == removed.status_code == 409
     assert list(added.json()["errors"]) == ["meeting"]
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
 

@@ -7,6 +7,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def backfill_signed_off_at(apps, schema_editor):
+    Meeting = apps.get_model("meetings", "Meeting")
+    Meeting.objects.filter(status="closed", signed_off_at__isnull=True).update(
+        signed_off_at=models.F("updated_at")
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -285,6 +292,9 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('scheduled', 'Scheduled'), ('in_progress', 'In progress'), ('closed', 'Closed (signed off)')], default='scheduled', max_length=16),
         ),
+        # Meetings closed before sign-off existed count as signed off when they were last
+        # changed (their history shows who closed them), so the constraint below holds.
+        migrations.RunPython(backfill_signed_off_at, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='meeting',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', False), ('status', 'closed')), models.Q(models.Q(('status', 'closed'), _negated=True), ('signed_off_at__isnull', True)), _connector='OR'), name='meeting_closed_when_signed_off'),

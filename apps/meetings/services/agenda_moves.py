@@ -44,6 +44,12 @@ def agenda_item_move(*, item: AgendaItem, to_meeting: Meeting, actor: Any) -> Ag
             errors={"": ["A decision is recorded for this agenda case."]},
             status=409,
         )
+    if item.actions.exists():
+        raise ApplicationError(
+            "Actions are recorded for this case here: they would be stranded by a move.",
+            errors={"": ["Remove the actions first, or decide the case at this meeting."]},
+            status=409,
+        )
     if to_meeting.pk == origin.pk:
         raise _refuse_target("The case is already on this meeting.")
     if to_meeting.hospital_id != origin.hospital_id:

@@ -12,7 +12,7 @@ from apps.core.choices import Specialty
 from apps.core.exceptions import ApplicationError
 from apps.core.services import delete_audited, save_audited
 
-from ..models import Attendance, Meeting, ResectabilityVote
+from ..models import Attendance, Decision, Meeting, ResectabilityVote
 from .checks import lock_meeting, require_member, require_not_signed_off
 
 # A specialty that says nothing about which part of the board someone stands for.
@@ -73,7 +73,8 @@ def attendance_remove(*, attendance: Attendance, actor: Any) -> None:
     """Take someone off the attendance (recorded by mistake, or left before the discussion).
 
     A surgeon who has voted at this meeting stays: their vote was cast as an attendee and
-    stands, and the record must show they were there."""
+    stands, and the record must show they were there. Once the board has recorded a decision,
+    nobody is taken off: the decisions were made with that attendance (and its quorum)."""
     meeting = lock_meeting(attendance.meeting)
     require_not_signed_off(meeting)
     if (
@@ -85,6 +86,12 @@ def attendance_remove(*, attendance: Attendance, actor: Any) -> None:
         raise ApplicationError(
             "This surgeon has voted at this meeting: their attendance stays on the record.",
             errors={"": ["Votes are cast by attendees; the votes stand."]},
+            status=409,
+        )
+    if Decision.objects.filter(agenda_item__meeting=meeting).exists():
+        raise ApplicationError(
+            "Decisions have been recorded at this meeting with this attendance: it stays.",
+            errors={"": ["Each decision keeps whether the meeting was quorate when it was made."]},
             status=409,
         )
     delete_audited(attendance, actor=actor)

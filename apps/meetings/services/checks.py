@@ -11,7 +11,7 @@ from apps.core.models import Hospital
 from apps.core.roles import user_hospital
 
 from ..choices import MeetingStatus
-from ..models import Meeting
+from ..models import AgendaItem, Meeting
 
 
 def lock_meeting(meeting: Meeting) -> Meeting:
@@ -21,6 +21,18 @@ def lock_meeting(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",)).select_related("chair").get(pk=meeting.pk)
     )
+
+
+def lock_item(item: AgendaItem) -> AgendaItem:
+    """Re-read the agenda item under its meeting's row lock and then its own (the order every
+    meeting write takes: meeting, item, case), with its case, and the locked meeting attached.
+    A write that waited behind the chair's sign-off then sees the meeting closed."""
+    meeting = lock_meeting(item.meeting)
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    )
+    locked.meeting = meeting
+    return locked
 
 
 def require_chair(meeting: Meeting, user: Any, doing: str) -> None:

@@ -29,6 +29,7 @@ from ..choices import Agreement, MeetingStatus
 from ..models import AgendaItem, Decision, DecisionAction, Meeting
 from ..selectors import meeting_quorum
 from .checks import (
+    lock_item,
     require_chair,
     require_in_progress,
     require_member,
@@ -61,19 +62,6 @@ class Recorded(NamedTuple):
 
 
 # --- shared checks ------------------------------------------------------------------------------
-
-
-def _lock_item(item: AgendaItem) -> AgendaItem:
-    """The item re-read under a row lock, with its case and a fresh read of its meeting.
-
-    The meeting is read after the lock is granted (a separate statement, so a fresh snapshot):
-    sign-off locks every item of the meeting before it closes it, so a write that waited for
-    sign-off sees the meeting closed rather than the state before."""
-    locked = (
-        AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
-    )
-    locked.meeting = Meeting.objects.select_related("chair").get(pk=locked.meeting_id)
-    return locked
 
 
 def _require_not_moved(item: AgendaItem) -> None:
@@ -305,13 +293,19 @@ def _content(item: AgendaItem, data: dict[str, Any]) -> dict[str, Any]:
 # --- decisions ----------------------------------------------------------------------------------
 
 
-def _require_draft_open(meeting: Meeting) -> None:
-    if meeting.status == MeetingStatus.CLOSED:
-        raise ApplicationError(
-            "The meeting is signed off: its decisions are the record and change only by amendment.",
-            errors={"": ["POST the change with an amendment_reason to decision/amend/."]},
-            status=409,
-        )
+def _signed_record() -> ApplicationError:
+    return ApplicationError(
+        "The meeting is signed off: its decisions are the record and change only by amendment.",
+        errors={"": ["POST the change with an amendment_reason to decision/amend/."]},
+        status=409,
+    )
+
+
+def _require_draft_open(meeting: Meeting, current: Decision | None) -> None:
+    # The decision's own signature is checked too: the record stays signed even if the
+    # meeting's row were ever read stale.
+    if meeting.status == MeetingStatus.CLOSED or (current and current.signed_off_at):
+        raise _signed_record()
     require_in_progress(meeting, "record a decision")
 
 
@@ -330,13 +324,17 @@ def decision_record(
     newest). Replacing the draft needs `if_match` (the ETag the client read) or
     `expected_revision`; see the module docstring. Whether the meeting is quorate is taken now,
     at each write."""
-    locked = _lock_item(item)
-    _require_draft_open(locked.meeting)
-    _require_not_moved(locked)
+    locked = lock_item(item)
     current = _current(locked)
+    _require_draft_open(locked.meeting, current)
+    _require_not_moved(locked)
     _check_precondition(
         current, if_match=if_match, expected_revision=expected_revision, required=True
     )
+    if current is not None and data.get("recommendation") is None:
+        # An edit of the draft stays on the recommendation it was made against: moving it to a
+        # newer snapshot is a choice the editor makes by naming it.
+        data = {**data, "recommendation": current.recommendation_id}
     content = _content(locked, data)
     content["listed_not_discussed"] = False  # recorded by hand: it was discussed
     content["quorate"] = meeting_quorum(meeting=locked.meeting).quorate
@@ -358,7 +356,7 @@ def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decis
     without discussion, so that the meeting's time goes to the cases that need it. Only for a
     case whose recommendation is current and needs no further work-up; it is signed off with
     the meeting like any decision, and flagged as not discussed."""
-    locked = _lock_item(item)
+    locked = lock_item(item)
     meeting = locked.meeting
     require_chair(meeting, actor, "list a case as standard of care")
     require_not_signed_off(meeting)
@@ -415,7 +413,7 @@ def decision_amend(
     author. The earlier versions stay as they were. `if_match`/`expected_revision` are optional
     here (an amendment overwrites nothing) and refuse an amendment of a version the client has
     not seen."""
-    locked = _lock_item(item)
+    locked = lock_item(item)
     if locked.meeting.status != MeetingStatus.CLOSED:
         raise ApplicationError(
             "The meeting is not signed off: edit the draft decision instead.",
@@ -442,11 +440,22 @@ def decision_amend(
         amendment_reason=amendment_reason,
         recorded_by=actor,
         listed_not_discussed=False,
-        quorate=meeting_quorum(meeting=locked.meeting).quorate,
+        # Amended outside the meeting: the quorum is that of the board's decision it amends.
+        quorate=current.quorate,
         signed_off_at=timezone.now(),
         **_content(locked, data),
     )
     save_audited(decision, actor=actor, clean=True)
+    # The patient and the referring clinician were told the decision this one replaces: they
+    # are to be told again, within the usual two working days. The times they were told the
+    # earlier version stay in the item's history.
+    told_again = {
+        "patient_informed_at": None,
+        "referrer_informed_at": None,
+        "inform_patient_by": working_days_after(timezone.localdate(), INFORM_PATIENT_WORKING_DAYS),
+    }
+    if assign(locked, told_again):
+        save_audited(locked, actor=actor)
     return decision
 
 
@@ -473,7 +482,7 @@ def action_add(
 ) -> DecisionAction:
     """An action the board asks for. Added until sign-off: the signed record lists what the
     board asked; later, actions are tracked (owner, due date, done), not added."""
-    locked = _lock_item(item)
+    locked = lock_item(item)
     _require_not_moved(locked)
     _require_actions_open(locked.meeting, "add an action to its record")
     require_member(owner, locked.meeting.hospital, "owner")
@@ -488,7 +497,7 @@ def action_add(
 def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -> DecisionAction:
     """Change an action: `description`, `owner`, `due_on`, and `done` (true sets when it was
     done, once; false clears it). After sign-off its description is the board's and stays."""
-    locked_item = _lock_item(action.agenda_item)
+    locked_item = lock_item(action.agenda_item)
     _require_not_moved(locked_item)
     locked = DecisionAction.objects.select_for_update().get(pk=action.pk)
     values = {key: value for key, value in data.items() if key != "done"}
@@ -516,7 +525,7 @@ def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -
 
 @transaction.atomic
 def action_remove(*, action: DecisionAction, actor: Any) -> None:
-    locked_item = _lock_item(action.agenda_item)
+    locked_item = lock_item(action.agenda_item)
     _require_not_moved(locked_item)
     _require_actions_open(locked_item.meeting, "remove an action from its record")
     delete_audited(action, actor=actor)
@@ -530,7 +539,7 @@ def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> A
     """Who tells the patient the decision and by when, and when the patient and the referring
     clinician were told. Also after sign-off: telling them follows the meeting. The times are
     when it happened, so not in the future, and only once a decision exists to tell."""
-    locked = _lock_item(item)
+    locked = lock_item(item)
     _require_not_moved(locked)
     now = timezone.now()
     errors = {

@@ -1,4 +1,8 @@
-"""Writes of meetings and their agendas."""
+"""Writes of meetings and their agendas.
+
+Each write locks the meeting's row first (then the agenda item's, then the case's: the order
+every meeting service takes) and checks the meeting's state on that fresh read, so that a change
+racing the chair's sign-off either lands before it or finds the meeting closed."""
 
 from __future__ import annotations
 
@@ -8,17 +12,52 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
+from apps.core.roles import has_role
 from apps.core.services import assign, delete_audited, save_audited
 from apps.patients.choices import CaseStatus
 from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
-from ..models import AgendaItem, Decision, Meeting
-from .checks import require_member
+from ..models import AgendaItem, Attendance, Decision, Meeting
+from .checks import lock_item, lock_meeting, require_member, require_not_signed_off
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
+
+
+def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> None:
+    """The chair reveals votes, lists standard of care and signs the record off: a clinician of
+    the hospital. Once the meeting has started, one of the clinicians present (so that nobody
+    takes the chair from outside the room, a coordinator least of all)."""
+    if chair is None:
+        return
+    require_member(chair, hospital, "chair")
+    if not has_role(chair, Role.CLINICIAN):
+        raise ApplicationError(
+            "The chair must be a clinician.",
+            errors={"chair": [f"{chair.get_username()} does not have the clinician role."]},
+        )
+    if (
+        meeting is not None
+        and meeting.status == MeetingStatus.IN_PROGRESS
+        and not Attendance.objects.filter(meeting=meeting, user=chair).exists()
+    ):
+        raise ApplicationError(
+            "Once the meeting has started, its chair is one of those present.",
+            errors={"chair": [f"{chair.get_username()} is not on the attendance."]},
+        )
+
+
+def _set_case_status(case: MdtCase, status: str, actor: Any) -> None:
+    """Move the case to `status` on a locked, fresh read of its row: saving an older copy would
+    write back its facts_updated_at, and a stale recommendation would look current."""
+    locked = MdtCase.objects.select_for_update(no_key=True).get(pk=case.pk)
+    if locked.status != status:
+        locked.status = status
+        save_audited(locked, actor=actor)
+    case.status = status
 
 
 @transaction.atomic
@@ -32,7 +71,7 @@ def meeting_create(
     video_link: str = "",
     chair: Any = None,
 ) -> Meeting:
-    require_member(chair, hospital, "chair")
+    _check_chair(chair, None, hospital)
     meeting = Meeting(
         hospital=hospital,
         title=title,
@@ -47,14 +86,11 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Meeting:
-    if meeting.status == MeetingStatus.CLOSED and data:
-        raise ApplicationError(
-            "The meeting is closed.",
-            errors={"status": ["A closed meeting is a finished record."]},
-            status=409,
-        )
-    if "chair" in data:
-        require_member(data["chair"], meeting.hospital, "chair")
+    meeting = lock_meeting(meeting)
+    if data:
+        require_not_signed_off(meeting)
+    if "chair" in data and data["chair"] != meeting.chair:
+        _check_chair(data["chair"], meeting, meeting.hospital)
     if data.get("status") == MeetingStatus.CLOSED:
         raise ApplicationError(
             "A meeting closes when its chair signs it off.",
@@ -77,6 +113,7 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
 
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
+    meeting = lock_meeting(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError(
             "Only a meeting that has not started can be deleted.",
@@ -89,7 +126,7 @@ def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
             errors={"": ["Change its date or details instead."]},
             status=409,
         )
-    for item in meeting.agenda_items.select_related("case"):
+    for item in meeting.agenda_items.select_related("case", "meeting"):
         agenda_item_remove(item=item, actor=actor)
     delete_audited(meeting, actor=actor)
 
@@ -101,16 +138,13 @@ def agenda_item_add(
     if case.patient.hospital_id != meeting.hospital_id:
         raise ApplicationError("Unknown case.", errors={"case": ["Not a case of this hospital."]})
     require_member(presenter, meeting.hospital, "presenter")
-    if meeting.status == MeetingStatus.CLOSED:
-        raise ApplicationError(
-            "The meeting is closed.", errors={"meeting": ["A closed meeting's agenda is final."]}
-        )
+    meeting = lock_meeting(meeting)  # also serialises the positions
+    require_not_signed_off(meeting)
     if case.status not in OPEN_CASE_STATUSES:
         raise ApplicationError(
             "The case is not open.",
             errors={"case": [f"The case is {case.get_status_display().lower()}."]},
         )
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # serialise positions
     if meeting.agenda_items.filter(case=case).exists():
         raise ApplicationError(
             "Already on the agenda.", errors={"case": ["The case is already on this agenda."]}
@@ -125,20 +159,15 @@ def agenda_item_add(
     )
     save_audited(item, actor=actor)
     if case.status == CaseStatus.AWAITING_DISCUSSION:
-        case.status = CaseStatus.SCHEDULED
-        save_audited(case, actor=actor)
+        _set_case_status(case, CaseStatus.SCHEDULED, actor)
     return item
 
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) -> AgendaItem:
     """Change who presents a case or the question put to the board (blank: the case's own)."""
-    if item.meeting.status == MeetingStatus.CLOSED:
-        raise ApplicationError(
-            "The meeting is closed.",
-            errors={"meeting": ["A closed meeting's agenda is final."]},
-            status=409,
-        )
+    item = lock_item(item)
+    require_not_signed_off(item.meeting)
     if "presenter" in data:
         require_member(data["presenter"], item.meeting.hospital, "presenter")
     if assign(item, data):
@@ -148,10 +177,8 @@ def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) ->
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, actor: Any) -> None:
-    if item.meeting.status == MeetingStatus.CLOSED:
-        raise ApplicationError(
-            "The meeting is closed.", errors={"meeting": ["A closed meeting's agenda is final."]}
-        )
+    item = lock_item(item)
+    require_not_signed_off(item.meeting)
     if item.decisions.exists() or item.votes.exists() or item.actions.exists():
         raise ApplicationError(
             "The case has been discussed at this meeting: its record stays on the agenda.",
@@ -161,12 +188,17 @@ def agenda_item_remove(*, item: AgendaItem, actor: Any) -> None:
     if item.moved_to_id is not None:
         raise ApplicationError(
             "The case moved to a later meeting from here: the move stays on the record.",
-            errors={"": ["Take the case off the later meeting's agenda instead."]},
+            errors={"": ["The case's history shows where it went."]},
+            status=409,
+        )
+    if AgendaItem.objects.filter(moved_to=item.meeting, case=item.case).exists():
+        raise ApplicationError(
+            "The case moved here from an earlier meeting, whose record points to this one.",
+            errors={"": ["Move it on to a later meeting instead (POST .../move/)."]},
             status=409,
         )
     case = item.case
     delete_audited(item, actor=actor)
     still_scheduled = case.agenda_items.exclude(meeting__status=MeetingStatus.CLOSED).exists()
     if case.status == CaseStatus.SCHEDULED and not still_scheduled:
-        case.status = CaseStatus.AWAITING_DISCUSSION
-        save_audited(case, actor=actor)
+        _set_case_status(case, CaseStatus.AWAITING_DISCUSSION, actor)

@@ -19,6 +19,7 @@ from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Decision, Meeting
+from ..selectors import meeting_quorum
 from .checks import lock_meeting, require_chair
 
 
@@ -69,9 +70,14 @@ def meeting_sign_off(*, meeting: Meeting, actor: Any) -> Meeting:
     locked.signed_off_at = now
     locked.signed_off_by = actor
     save_audited(locked, actor=actor, clean=True)
+    quorate = meeting_quorum(meeting=locked).quorate
     for decision in current.values():
         if decision.signed_off_at is None:
             decision.signed_off_at = now
+            if decision.listed_not_discussed:
+                # A listing may be made while the agenda is prepared, before anyone is present:
+                # the board accepts it undiscussed at sign-off, so its quorum is the sign-off's.
+                decision.quorate = quorate
             save_audited(decision, actor=actor)
     decided_cases = MdtCase.objects.select_for_update(no_key=True).filter(
         pk__in=[item.case_id for item in items if item.pk in current],

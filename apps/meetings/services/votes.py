@@ -16,13 +16,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.services import assign, save_audited
 
 from ..models import AgendaItem, Attendance, Decision, ResectabilityVote
-from .checks import lock_meeting, require_chair, require_not_signed_off
-
-
-def _lock_item(item: AgendaItem) -> AgendaItem:
-    """The item re-read under a row lock (after its meeting's), so that a reveal, a move or a
-    decision saved meanwhile is seen."""
-    return AgendaItem.objects.select_for_update().get(pk=item.pk)
+from .checks import lock_item, require_chair, require_not_signed_off
 
 
 @transaction.atomic
@@ -31,7 +25,8 @@ def vote_record(
 ) -> tuple[ResectabilityVote, bool]:
     """Record the surgeon's own call on the case, or replace it while the votes are hidden.
     Returns the vote and whether it is new."""
-    meeting = lock_meeting(item.meeting)
+    item = lock_item(item)
+    meeting = item.meeting
     if not Attendance.objects.filter(
         meeting=meeting, user=surgeon, specialty=Specialty.LIVER_SURGEON
     ).exists():
@@ -41,7 +36,6 @@ def vote_record(
             status=403,
         )
     require_not_signed_off(meeting)
-    item = _lock_item(item)
     if item.moved_to_id is not None:
         raise ApplicationError(
             "The case moved to a later meeting: vote there.",
@@ -72,10 +66,9 @@ def vote_record(
 @transaction.atomic
 def votes_reveal(*, item: AgendaItem, actor: Any) -> AgendaItem:
     """The chair shows every surgeon's call at once, before the board discusses the case."""
-    meeting = lock_meeting(item.meeting)
-    require_chair(meeting, actor, "reveal the surgeons' votes")
-    require_not_signed_off(meeting)
-    item = _lock_item(item)
+    item = lock_item(item)
+    require_chair(item.meeting, actor, "reveal the surgeons' votes")
+    require_not_signed_off(item.meeting)
     if item.votes_revealed_at is not None:
         raise ApplicationError(
             "The votes have already been revealed.",

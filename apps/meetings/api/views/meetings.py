@@ -15,6 +15,7 @@ from apps.core.roles import user_hospital
 from ... import selectors, services
 from ...filters import MeetingFilter
 from ...models import Meeting
+from ..parameters import ITEM_ID
 from ..serializers.meetings import (
     AgendaItemCreateInputSerializer,
     AgendaItemOutputSerializer,
@@ -104,18 +105,21 @@ class MeetingViewSet(ServiceModelViewSet):
         summary="Change a case's presenter or the question to the board (coordinator)",
         request=AgendaItemUpdateInputSerializer,
         responses={200: AgendaItemOutputSerializer, **ERROR_RESPONSES},
+        parameters=[ITEM_ID],
         filters=False,
     )
     @extend_schema(
         methods=["DELETE"],
         summary="Take a case off the agenda before it is discussed (coordinator)",
         responses={204: None, **ERROR_RESPONSES},
+        parameters=[ITEM_ID],
         filters=False,
     )
     @action(
         detail=True,
         methods=["patch", "delete"],
-        url_path=r"agenda/(?P<item_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})",
+        # Any segment: a malformed id then gets the API's 404 from the selector.
+        url_path=r"agenda/(?P<item_id>[^/.]+)",
         filter_backends=[],
     )
     def agenda_item(self, request: Request, pk: Any = None, item_id: str | None = None) -> Response:
