@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
 
 from ...models import AgendaItem, Meeting
-from ...selectors import current_decision, meeting_list
-from .meetings import DecisionSummarySerializer
-
-
-class ScopedMeetingField(serializers.PrimaryKeyRelatedField):
-    """A meeting id, looked up among the meetings the user may see. The id's form is checked
-    first, so that a malformed one is a 400 on this field, not a database error."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(pk_field=serializers.UUIDField(), **kwargs)
-
-    def get_queryset(self) -> Any:
-        return meeting_list(user=self.context["request"].user)
+from ...selectors import current_decision
+from .meetings import DecisionSummarySerializer, ScopedMeetingField
 
 
 class AgendaItemMoveInputSerializer(InputSerializer):

@@ -14,28 +14,11 @@ from apps.core.api.fields import StrictBooleanField
 from apps.core.api.serializers import InputSerializer
 
 from ...choices import DepartureReason, MeetingStatus
-from ...selectors import meeting_list
+from .meetings import ScopedMeetingField
 
 FROM_HELP = "Meetings on or after this date (the meeting's local date), YYYY-MM-DD."
 TO_HELP = "Meetings on or before this date (the meeting's local date), YYYY-MM-DD."
 RATE_HELP = "Rounded to 3 places; null when there is nothing to divide by."
-
-
-class ScopedMeetingField(serializers.PrimaryKeyRelatedField):
-    """A meeting id among the meetings the user may see. Here an unknown id is bad input (400
-    on the parameter) rather than a missing page: the page, the concordance, exists."""
-
-    default_error_messages = {
-        "does_not_exist": "No such meeting in your hospital.",
-        "incorrect_type": "Must be a meeting id (a UUID).",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        # The id's form is checked first: a malformed one never reaches the database.
-        super().__init__(pk_field=serializers.UUIDField(), **kwargs)
-
-    def get_queryset(self) -> Any:
-        return meeting_list(user=self.context["request"].user).prefetch_related(None)
 
 
 class ConcordanceInputSerializer(InputSerializer):

@@ -1,5 +1,7 @@
 """Serializers of the meeting endpoints."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,7 +11,7 @@ from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseFie
 
 from ...choices import MeetingStatus
 from ...models import AgendaItem, Decision, Meeting
-from ...selectors import current_decision, meeting_quorum
+from ...selectors import current_decision, meeting_list, meeting_quorum
 
 
 class QuorumSerializer(serializers.Serializer):
@@ -135,3 +137,20 @@ class AgendaItemCreateInputSerializer(InputSerializer):
 class AgendaItemUpdateInputSerializer(InputSerializer):
     presenter = HospitalUserField(allow_null=True, required=False)
     question = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+
+
+class ScopedMeetingField(serializers.PrimaryKeyRelatedField):
+    """A meeting id among the meetings the user may see; unknown, another hospital's or
+    malformed, it is bad input (400 on the field), since the address itself exists."""
+
+    default_error_messages = {
+        "does_not_exist": "No such meeting in your hospital.",
+        "incorrect_type": "Must be a meeting id (a UUID).",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The id's form is checked first: a malformed one never reaches the database.
+        super().__init__(pk_field=serializers.UUIDField(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        return meeting_list(user=self.context["request"].user).prefetch_related(None)
