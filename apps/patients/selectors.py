@@ -141,7 +141,7 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
     """Every change to the case, its patient and its clinical records, newest first."""
     from apps.core.audit import audit_entries
     from apps.imaging.models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
-    from apps.meetings.models import AgendaItem
+    from apps.meetings.models import AgendaItem, Decision, DecisionAction
     from apps.recommendations.models import RecommendationSnapshot
 
     from .models import (
@@ -167,9 +167,15 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
         ("agenda_item", AgendaItem),
         ("recommendation", RecommendationSnapshot),
     ]
+    # The board's decisions and actions on the case, through every agenda item it ever had
+    # (a removed item's history still names the case). The surgeons' votes are left out: a
+    # hidden call must not be readable here before the chair reveals it.
+    agenda_items = AgendaItem.history.filter(case_id=case.id).values("id")
     sources = [
         ("patient", Patient.history.filter(id=case.patient_id)),
         ("case", MdtCase.history.filter(id=case.id)),
         *((name, model.history.filter(case_id=case.id)) for name, model in per_case),
+        ("decision", Decision.history.filter(agenda_item_id__in=agenda_items)),
+        ("decision_action", DecisionAction.history.filter(agenda_item_id__in=agenda_items)),
     ]
     return audit_entries(sources)

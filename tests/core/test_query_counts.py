@@ -45,7 +45,7 @@ ROUTES = [
     (
         "history",
         lambda m, c: reverse("api:case-history", args=[c.id]),
-        19,
+        21,
     ),  # one history table per kind of record
     ("facts", lambda m, c: reverse("api:case-facts", args=[c.id]), 8),
 ]

@@ -182,3 +182,27 @@ def test_a_malformed_agenda_item_id_is_the_apis_404(coordinator_client, meeting)
 
     assert response.status_code == 404
     assert response.json()["message"]
+
+
+def test_the_case_audit_trail_shows_decisions_and_actions_but_no_hidden_vote(
+    client_for, clinician, coordinator, item, make_user
+):
+    surgeon = make_user("clinician", specialty="liver_surgeon")
+    Attendance.objects.create(meeting=item.meeting, user=surgeon, specialty="liver_surgeon")
+    client_for(surgeon).post(_url("votes", item), {"call": "unresectable"}, format="json")
+    client_for(clinician).put(_url("decision", item), AGREE, format="json")
+    client_for(coordinator).post(
+        _url("actions", item),
+        {"description": "Book theatre", "owner": clinician.username, "due_on": "2030-02-01"},
+        format="json",
+    )
+
+    response = client_for(coordinator).get(
+        reverse("api:case-history", args=[item.case_id]), {"page_size": 100}
+    )
+
+    entries = response.json()["results"]
+    by_record = {(entry["record"], entry["user"]) for entry in entries}
+    assert ("decision", clinician.username) in by_record
+    assert ("decision_action", coordinator.username) in by_record
+    assert "unresectable" not in response.content.decode()
