@@ -144,6 +144,13 @@ ENDPOINTS = [
         201,
     ),
     (
+        "api:meeting-agenda-reorder",
+        "post",
+        lambda w: [w["meeting"].id],
+        lambda w: {"items": [str(w["item"].id)]},
+        200,
+    ),
+    (
         "api:meeting-agenda-item",
         "patch",
         lambda w: [w["meeting"].id, w["item"].id],

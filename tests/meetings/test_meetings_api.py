@@ -334,3 +334,51 @@ def test_agenda_item_route_takes_uppercase_uuid(coordinator_client, hospital):
     item = coordinator_client.post(agenda_url, {"case": str(case.id)}, format="json").json()
     response = coordinator_client.delete(f"{agenda_url}{item['id'].upper()}/")
     assert response.status_code == 204
+
+
+def test_agenda_reorder_puts_the_cases_in_the_given_order(coordinator_client, coordinator, meeting):
+    cases = [CaseFactory(patient__hospital=meeting.hospital) for _ in range(3)]
+    agenda_url = reverse("api:meeting-agenda", args=[meeting.id])
+    ids = [coordinator_client.post(agenda_url, {"case": str(c.id)}).json()["id"] for c in cases]
+    url = reverse("api:meeting-agenda-reorder", args=[meeting.id])
+
+    response = coordinator_client.post(url, {"items": [ids[2], ids[0], ids[1]]}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert [entry["id"] for entry in response.json()] == [ids[2], ids[0], ids[1]]
+    assert [entry["position"] for entry in response.json()] == [1, 2, 3]
+    moved = AgendaItem.objects.get(pk=ids[2])
+    assert moved.history.latest().history_user == coordinator
+    assert [row.position for row in moved.history.order_by("history_date")] == [3, 1]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        lambda ids: ids[:1],  # one left out
+        lambda ids: [ids[0], ids[0]],  # twice
+        lambda ids: [*ids, "00000000-0000-0000-0000-000000000000"],  # unknown
+        lambda ids: [],
+    ],
+    ids=["left-out", "twice", "unknown", "empty"],
+)
+def test_agenda_reorder_needs_every_item_once(coordinator_client, meeting, order):
+    agenda_url = reverse("api:meeting-agenda", args=[meeting.id])
+    ids = [
+        coordinator_client.post(
+            agenda_url, {"case": str(CaseFactory(patient__hospital=meeting.hospital).id)}
+        ).json()["id"]
+        for _ in range(2)
+    ]
+
+    response = coordinator_client.post(
+        reverse("api:meeting-agenda-reorder", args=[meeting.id]),
+        {"items": order(ids)},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["items"]
+    assert list(
+        AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("id", flat=True)
+    ) == [uuid.UUID(i) for i in ids]

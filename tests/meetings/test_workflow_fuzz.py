@@ -49,6 +49,7 @@ FIELD_NAMES = [
     "meeting",
     "question",
     "presenter",
+    "items",
 ]
 json_values, bodies = json_strategies(
     FIELD_NAMES,
@@ -119,6 +120,7 @@ def _targets(world):
 
     return [
         ("post", reverse("api:meeting-attendance", args=[meeting])),
+        ("post", reverse("api:meeting-agenda-reorder", args=[meeting])),
         ("patch", reverse("api:meeting-agenda-item", args=[meeting, other.id])),
         ("post", at("agenda-item-votes", item)),
         ("post", at("agenda-item-standard-of-care", other)),

@@ -5,7 +5,7 @@ agenda list are the router's MeetingViewSet). Ids are <str:...>: a malformed one
 
 from django.urls import path
 
-from .views.agenda import AgendaItemMoveView, CaseMeetingsView
+from .views.agenda import AgendaItemMoveView, AgendaReorderView, CaseMeetingsView
 from .views.attendance import AttendanceDetailView, AttendanceListView
 from .views.concordance import ConcordanceView
 from .views.decisions import (
@@ -34,6 +34,11 @@ urlpatterns = [
         name="meeting-attendance-detail",
     ),
     path("meetings/<str:meeting_id>/sign-off/", SignOffView.as_view(), name="meeting-sign-off"),
+    path(
+        "meetings/<str:meeting_id>/agenda/reorder/",
+        AgendaReorderView.as_view(),
+        name="meeting-agenda-reorder",
+    ),
     path(f"{ITEM}move/", AgendaItemMoveView.as_view(), name="agenda-item-move"),
     path(f"{ITEM}votes/", VoteListView.as_view(), name="agenda-item-votes"),
     path(f"{ITEM}votes/reveal/", VoteRevealView.as_view(), name="agenda-item-votes-reveal"),

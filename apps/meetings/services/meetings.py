@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
@@ -202,3 +202,40 @@ def agenda_item_remove(*, item: AgendaItem, actor: Any) -> None:
     still_scheduled = case.agenda_items.exclude(meeting__status=MeetingStatus.CLOSED).exists()
     if case.status == CaseStatus.SCHEDULED and not still_scheduled:
         _set_case_status(case, CaseStatus.AWAITING_DISCUSSION, actor)
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, item_ids: list[Any], actor: Any) -> list[AgendaItem]:
+    """Put the agenda in the given order: `item_ids` names every item of the meeting once."""
+    meeting = lock_meeting(meeting)
+    require_not_signed_off(meeting)
+    items = {
+        item.pk: item for item in AgendaItem.objects.select_for_update().filter(meeting=meeting)
+    }
+    errors = [
+        f"Item {index} is not on this meeting's agenda."
+        for index, item_id in enumerate(item_ids)
+        if item_id not in items
+    ]
+    if len(set(item_ids)) != len(item_ids):
+        errors.append("An item is listed twice.")
+    missing = len(set(items) - set(item_ids))
+    if missing:
+        errors.append(f"{missing} of the agenda's items are left out: list every item once.")
+    if errors:
+        raise ApplicationError(
+            "Invalid input: see the errors for each field.", errors={"items": errors}
+        )
+    # Out of the way first, in one statement (the positions are unique), then each item to its
+    # place, audited: its history goes from its old position to its new one.
+    top = max((item.position for item in items.values()), default=0)
+    AgendaItem.objects.filter(meeting=meeting).update(position=F("position") + top)
+    ordered = [items[item_id] for item_id in item_ids]
+    for position, item in enumerate(ordered, start=1):
+        changed = item.position != position
+        item.position = position
+        if changed:
+            save_audited(item, actor=actor)
+        else:
+            AgendaItem.objects.filter(pk=item.pk).update(position=position)
+    return ordered

@@ -12,6 +12,15 @@ from ...selectors import current_decision
 from .meetings import DecisionSummarySerializer, ScopedMeetingField
 
 
+class AgendaReorderInputSerializer(InputSerializer):
+    items = serializers.ListField(
+        child=serializers.UUIDField(),
+        allow_empty=False,
+        max_length=200,
+        help_text="Every agenda item's id, once each, in the new order.",
+    )
+
+
 class AgendaItemMoveInputSerializer(InputSerializer):
     meeting = ScopedMeetingField(help_text="The later meeting the case moves to.")
 

@@ -1,4 +1,5 @@
-"""Moving a case to a later meeting, and a case's history across meetings."""
+"""Reordering the agenda, moving a case to a later meeting, and a case's history across
+meetings."""
 
 from __future__ import annotations
 
@@ -15,10 +16,37 @@ from apps.patients.selectors import case_list
 
 from ... import selectors
 from ...selectors.case_meetings import case_meetings
+from ...services import agenda_reorder
 from ...services.agenda_moves import agenda_item_move
-from ..parameters import CASE_ID, ITEM_PARAMETERS
-from ..serializers.agenda import AgendaItemMoveInputSerializer, CaseMeetingOutputSerializer
+from ..parameters import CASE_ID, ITEM_PARAMETERS, MEETING_ID
+from ..serializers.agenda import (
+    AgendaItemMoveInputSerializer,
+    AgendaReorderInputSerializer,
+    CaseMeetingOutputSerializer,
+)
 from ..serializers.meetings import AgendaItemOutputSerializer
+
+
+class AgendaReorderView(APIView):
+    """Put the agenda's cases in a new order."""
+
+    write_roles = {Role.COORDINATOR}
+
+    @extend_schema(
+        summary="Reorder the agenda (coordinator)",
+        parameters=[MEETING_ID],
+        request=AgendaReorderInputSerializer,
+        responses={200: AgendaItemOutputSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def post(self, request: Request, meeting_id: str) -> Response:
+        meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+        serializer = AgendaReorderInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        agenda_reorder(
+            meeting=meeting, item_ids=serializer.validated_data["items"], actor=request.user
+        )
+        agenda = selectors.agenda_list(meeting=meeting)
+        return Response(AgendaItemOutputSerializer(agenda, many=True).data)
 
 
 class AgendaItemMoveView(APIView):
