@@ -7,6 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api.serializers import validated_input
+
 
 class ServiceModelViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -25,11 +27,7 @@ class ServiceModelViewSet(
         raise NotImplementedError
 
     def _input(self, serializer_class: Any, request: Request, **kwargs: Any) -> dict[str, Any]:
-        serializer = serializer_class(
-            data=request.data, context=self.get_serializer_context(), **kwargs
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return validated_input(serializer_class, request, **kwargs)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.perform_service_create(self._input(self.create_serializer_class, request))

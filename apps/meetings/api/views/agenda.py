@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES, ErrorSerializer
+from apps.core.api.serializers import validated_input
 from apps.core.choices import Role
 from apps.patients.selectors import case_list
 
@@ -40,11 +41,8 @@ class AgendaReorderView(APIView):
     )
     def post(self, request: Request, meeting_id: str) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-        serializer = AgendaReorderInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        agenda_reorder(
-            meeting=meeting, item_ids=serializer.validated_data["items"], actor=request.user
-        )
+        data = validated_input(AgendaReorderInputSerializer, request)
+        agenda_reorder(meeting=meeting, item_ids=data["items"], actor=request.user)
         agenda = selectors.agenda_list(meeting=meeting)
         return Response(AgendaItemOutputSerializer(agenda, many=True).data)
 
@@ -76,11 +74,8 @@ class AgendaItemMoveView(APIView):
     )
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
-        serializer = AgendaItemMoveInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        moved = agenda_item_move(
-            item=item, to_meeting=serializer.validated_data["meeting"], actor=request.user
-        )
+        data = validated_input(AgendaItemMoveInputSerializer, request)
+        moved = agenda_item_move(item=item, to_meeting=data["meeting"], actor=request.user)
         return Response(AgendaItemOutputSerializer(moved).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES, ErrorSerializer
+from apps.core.api.serializers import validated_input
 from apps.core.choices import Role
 
 from ... import selectors
@@ -59,9 +60,7 @@ class AttendanceListView(APIView):
     )
     def post(self, request: Request, meeting_id: str) -> Response:
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-        serializer = AttendanceAddInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated_input(AttendanceAddInputSerializer, request)
         attendance = attendance_add(meeting=meeting, actor=request.user, **data)
         # Read again: the meeting's prefetched attendance predates the new attendee.
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)

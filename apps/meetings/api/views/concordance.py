@@ -1,7 +1,5 @@
 """Concordance of the board's decisions and the surgeons' votes with the pathway, for audit."""
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -10,6 +8,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES
+from apps.core.api.serializers import validated_input
 
 from ...selectors.concordance import concordance_summary
 from ..serializers.concordance import (
@@ -60,9 +59,7 @@ class ConcordanceView(APIView):
         query = request.query_params.copy()
         # ?format=json chooses DRF's renderer (the browsable API offers it): not a filter.
         query.pop(api_settings.URL_FORMAT_OVERRIDE, None)
-        params = ConcordanceInputSerializer(data=query, context={"request": request})
-        params.is_valid(raise_exception=True)
-        filters: dict[str, Any] = params.validated_data
+        filters = validated_input(ConcordanceInputSerializer, request, data=query)
         meeting = filters.get("meeting")
         result = concordance_summary(
             user=request.user,

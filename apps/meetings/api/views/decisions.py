@@ -4,8 +4,6 @@ input, call one service or selector, and render; the rules are the services'."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES, ErrorSerializer
+from apps.core.api.serializers import validated_input
 from apps.core.choices import Role
 
 from ...models import AgendaItem, Decision
@@ -84,12 +83,6 @@ PRECONDITION_REQUIRED = OpenApiResponse(
 WRITE_ERRORS = {**ERROR_RESPONSES, 409: CONFLICT}
 
 
-def _input(serializer_class: Any, request: Request, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _item(request: Request, meeting_id: str, item_id: str) -> AgendaItem:
     return agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
 
@@ -142,7 +135,7 @@ class DecisionView(APIView):
     )
     def put(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
-        data = _input(DecisionInputSerializer, request)
+        data = validated_input(DecisionInputSerializer, request)
         revision = data.pop("revision", None)
         recorded = decision_record(
             item=item,
@@ -173,7 +166,7 @@ class DecisionAmendView(APIView):
     )
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
-        data = _input(DecisionAmendInputSerializer, request)
+        data = validated_input(DecisionAmendInputSerializer, request)
         revision = data.pop("revision", None)
         amendment_reason = data.pop("amendment_reason")
         decision = decision_amend(
@@ -206,7 +199,7 @@ class StandardOfCareView(APIView):
     )
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
-        data = _input(StandardOfCareInputSerializer, request)
+        data = validated_input(StandardOfCareInputSerializer, request)
         decision = standard_of_care_list(item=item, actor=request.user, intent=data["intent"])
         return _decision_response(item, decision, status.HTTP_201_CREATED)
 
@@ -233,7 +226,7 @@ class ActionListView(APIView):
     )
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
-        data = _input(ActionCreateInputSerializer, request)
+        data = validated_input(ActionCreateInputSerializer, request)
         action = action_add(item=item, actor=request.user, **data)
         return Response(
             ActionOutputSerializer(action_get(item=item, action_id=action.pk)).data,
@@ -256,7 +249,7 @@ class ActionDetailView(APIView):
     def patch(self, request: Request, meeting_id: str, item_id: str, action_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
         action = action_get(item=item, action_id=action_id)
-        data = _input(ActionUpdateInputSerializer, request, partial=True)
+        data = validated_input(ActionUpdateInputSerializer, request, partial=True)
         action_update(action=action, actor=request.user, data=data)
         return Response(ActionOutputSerializer(action_get(item=item, action_id=action.pk)).data)
 
@@ -293,7 +286,7 @@ class FollowUpView(APIView):
     )
     def patch(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = _item(request, meeting_id, item_id)
-        data = _input(FollowUpInputSerializer, request, partial=True)
+        data = validated_input(FollowUpInputSerializer, request, partial=True)
         item = follow_up_update(item=item, actor=request.user, data=data)
         return Response(FollowUpOutputSerializer(follow_up_get(item=item)._asdict()).data)
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES, ErrorSerializer
+from apps.core.api.serializers import validated_input
 from apps.core.choices import Role
 
 from ... import selectors
@@ -56,9 +57,8 @@ class VoteListView(APIView):
     )
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
-        serializer = VoteInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        vote, created = vote_record(item=item, surgeon=request.user, **serializer.validated_data)
+        data = validated_input(VoteInputSerializer, request)
+        vote, created = vote_record(item=item, surgeon=request.user, **data)
         return Response(
             VoteOutputSerializer(vote).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
