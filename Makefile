@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_SETTINGS := config.settings.test
 
-.PHONY: run setup test lint format typecheck migrations-check services clean
+.PHONY: run setup test lint format typecheck migrations-check services system-deps-run system-deps-test clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,21 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 ## First command: set up, migrate, load the fictional demo data and serve on 127.0.0.1:8000.
-run: setup
+run: setup system-deps-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Second command: set up and run the whole test suite (lint, migrations check, pytest).
-test: setup services lint migrations-check typecheck
+test: setup system-deps-test services lint migrations-check typecheck
 	$(VENV)/bin/pytest
+
+## Debian packages: WeasyPrint's libraries for the PDF summaries; Chromium for the browser tests.
+system-deps-run:
+	bash scripts/ensure-system-deps.sh pdf
+
+system-deps-test:
+	bash scripts/ensure-system-deps.sh pdf browser
 
 services:
 	bash scripts/ensure-services.sh
