@@ -11,6 +11,10 @@ admin.site.site_header = "Tumour board assistant: administration"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Browser pages: each app names its full paths.
+    path("", include("apps.patients.urls")),
+    path("", include("apps.recommendations.urls")),
+    path("", include("apps.meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -21,7 +21,9 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# One test database per checkout, so two checkouts on one machine never share (and drop) it.
+# One test database per checkout, so two checkouts on one machine never share (and drop) it;
+# TEST_DATABASE_NAME separates two runs in one checkout.
 DATABASES["default"]["TEST"] = {
-    "NAME": "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+    "NAME": os.environ.get("TEST_DATABASE_NAME")
+    or "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 }
