@@ -179,3 +179,27 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
         ("decision_action", DecisionAction.history.filter(agenda_item_id__in=agenda_items)),
     ]
     return audit_entries(sources)
+
+
+def case_search(*, user: Any, status: str = "", query: str = "") -> QuerySet[MdtCase]:
+    """The user's cases for the case list, newest referral first: filtered by status and by an
+    MRN or family name (the start of either, case-insensitive), each with the primary
+    recommendation code of its latest snapshot (one subquery, not one query per row)."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from apps.recommendations.models import RecommendationSnapshot
+
+    cases = case_list(user=user)
+    if status:
+        cases = cases.filter(status=status)
+    query = query.strip()
+    if query:
+        cases = cases.filter(
+            Q(patient__mrn__istartswith=query) | Q(patient__family_name__istartswith=query)
+        )
+    latest = RecommendationSnapshot.objects.filter(case=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    return cases.annotate(latest_primary_code=Subquery(latest.values("primary_code")[:1])).order_by(
+        "-referred_on", "-created_at"
+    )

@@ -405,3 +405,100 @@ def case_facts_touch(*, case: MdtCase, actor: Any) -> None:
     """Note that the case's facts changed outside a whole-facts write (a lesion edited alone)."""
     case.facts_updated_at = timezone.now()
     save_audited(case, actor=actor)
+
+
+def _prefixed(error: ApplicationError, prefix: str) -> ApplicationError:
+    error.errors = {
+        (f"{prefix}{path}" if path else path): messages for path, messages in error.errors.items()
+    }
+    return error
+
+
+def _study_record(*, case: MdtCase, study_data: dict[str, Any], actor: Any) -> None:
+    """Create or correct the case's latest imaging study and link its unlinked lesions to it
+    (the lesion table of the intake form is that study's reading)."""
+    from apps.imaging.models import ImagingStudy, LiverLesion
+    from apps.imaging.services import lesion_update, study_create, study_update
+
+    study = ImagingStudy.objects.filter(case=case).order_by("-performed_on", "-created_at").first()
+    try:
+        if study is None:
+            study = study_create(case=case, data=study_data, actor=actor)
+        else:
+            study = study_update(study=study, data=study_data, actor=actor)
+    except ApplicationError as error:
+        raise _prefixed(error, "study.") from None
+    for lesion in LiverLesion.objects.filter(case=case, study__isnull=True):
+        lesion_update(lesion=lesion, data={"study": study}, actor=actor)
+
+
+@transaction.atomic
+def case_intake(
+    *,
+    hospital: Hospital,
+    identity: dict[str, Any],
+    question: str,
+    referring_clinician: str,
+    referred_on: date,
+    facts: CaseFacts,
+    cea_measured_on: date | None,
+    study: dict[str, Any] | None,
+    actor: Any,
+) -> MdtCase:
+    """A referral from the intake form, all or nothing: the patient (matched by MRN or
+    registered), the case with its facts, the CEA date, the imaging study its lesions were read
+    on, and the first recommendation snapshot, so the new case opens with the pathway's advice.
+
+    Errors are keyed as the form names its inputs: `patient.*` (identity and facts),
+    `referred_on`, `question`, `cea_measured_on`, `study.*` and the facts paths."""
+    from apps.recommendations.services import recommendation_create
+
+    case = case_refer(
+        hospital=hospital,
+        identity=identity,
+        question=question,
+        referring_clinician=referring_clinician,
+        referred_on=referred_on,
+        created_by=actor,
+    )
+    case_facts_record(case=case, facts=facts, actor=actor)
+    if cea_measured_on is not None:
+        case_update(case=case, data={"cea_measured_on": cea_measured_on}, actor=actor)
+    if study is not None:
+        _study_record(case=case, study_data=study, actor=actor)
+    recommendation_create(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_intake_update(
+    *,
+    case: MdtCase,
+    question: str,
+    referring_clinician: str,
+    referred_on: date,
+    facts: CaseFacts,
+    cea_measured_on: date | None,
+    study: dict[str, Any] | None,
+    actor: Any,
+) -> MdtCase:
+    """The intake form saved over an existing case: the referral, the facts, the CEA date and
+    the latest imaging study, each written (and audited) only where it changed. A finished case
+    is refused whole (409). The recommendation is not re-run: the case's snapshot turns stale
+    and the board sees that, until someone recalculates."""
+    locked = MdtCase.objects.select_for_update().select_related("patient").get(pk=case.pk)
+    case_require_open(case=locked)
+    case_update(
+        case=locked,
+        data={
+            "question": question.strip(),
+            "referring_clinician": referring_clinician.strip(),
+            "referred_on": referred_on,
+        },
+        actor=actor,
+    )
+    case_facts_record(case=locked, facts=facts, actor=actor)
+    case_update(case=locked, data={"cea_measured_on": cea_measured_on}, actor=actor)
+    if study is not None:
+        _study_record(case=locked, study_data=study, actor=actor)
+    return locked
