@@ -1,0 +1,112 @@
+"""A coordinator enters a pathway example through the intake form and sees its recommendation."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from apps.patients.models import MdtCase
+from tests.browser.conftest import fill_form, log_in, screenshot, unlabelled_fields
+from tests.conftest import EXAMPLES_DIR
+from tests.patients.test_pages import intake_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXAMPLE = "unfit-small-lesions-ablation"
+
+
+def _example(name: str) -> tuple[dict, dict]:
+    document = json.loads((EXAMPLES_DIR / f"{name}.json").read_text())
+    return document["case"], document["expected"]
+
+
+def _lesion_rows_first(values: dict) -> tuple[dict, dict]:
+    """Split the form's values: the lesion and site rows (which need rows added first), the rest."""
+    rows = {k: v for k, v in values.items() if k.startswith(("liver.lesions[", "extrahepatic."))}
+    return rows, {k: v for k, v in values.items() if k not in rows}
+
+
+def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_page, coordinator):
+    case, expected = _example(EXAMPLE)
+    page = new_page()
+    log_in(page, coordinator)
+    page.get_by_role("link", name="New case").click()
+    assert unlabelled_fields(page) == []
+
+    rows, rest = _lesion_rows_first(intake_data(case, mrn="BROWSER-1"))
+    fill_form(page, rest)
+    for _ in range(len(case["liver"]["lesions"]) - 1):
+        page.get_by_role("button", name="Add lesion").click()
+    page.locator('[name="liver.lesions[1].segment"]').wait_for()
+    fill_form(page, rows)
+
+    # The live panel follows the form without a page load.
+    primary = page.get_by_test_id("primary-recommendation")
+    primary.wait_for()
+    page.wait_for_function(
+        "code => document.querySelector('[data-testid=primary-recommendation]')"
+        ".dataset.code === code",
+        arg=expected["primary"],
+    )
+    assert (
+        page.get_by_test_id("resectability")
+        .inner_text()
+        .lower()
+        .startswith(expected["resectability"].replace("_", " "))
+    )
+    # The liver map draws every lesion, coloured by its first ablation modality.
+    assert page.locator("svg.liver-map circle.lesion").count() == len(case["liver"]["lesions"])
+    screenshot(page, "case-intake")
+
+    page.get_by_role("button", name="Create case").click()
+    created = MdtCase.objects.get(patient__mrn="BROWSER-1")
+    page.wait_for_url(f"**{reverse('patients:case-detail', args=[created.id])}")
+    assert (
+        page.get_by_test_id("primary-recommendation").get_attribute("data-code")
+        == (expected["primary"])
+    )
+    screenshot(page, "case-detail")
+
+    page.get_by_role("link", name="Cases").click()
+    assert "BROWSER-1" in page.locator("main").inner_text()
+    screenshot(page, "case-list")
+
+
+def test_an_error_shows_beside_its_field_as_it_is_left_and_nothing_typed_is_lost(
+    new_page, coordinator
+):
+    page = new_page()
+    log_in(page, coordinator)
+    page.goto(reverse("patients:case-new"))
+    segment = page.locator('[name="liver.lesions[0].segment"]')
+    segment.fill("9")
+    segment.press("Tab")
+    error = page.locator(f"#{segment.get_attribute('id')}-error")
+    error.get_by_text("8", exact=False).wait_for()  # the range is named
+    assert segment.get_attribute("aria-invalid") == "true"
+
+    page.locator('[name="patient.given_name"]').fill("Fictional")
+    new_page.allow("status of 400")  # the form comes back as a 400, with its errors
+    page.get_by_role("button", name="Create case").click()
+    # The whole form comes back with its errors, and what was typed is still there.
+    page.locator('[name="patient.given_name"]').wait_for()
+    assert page.locator('[name="patient.given_name"]').input_value() == "Fictional"
+    assert page.locator('[name="liver.lesions[0].segment"]').input_value() == "9"
+    assert not MdtCase.objects.exists()
+
+
+def test_intake_works_without_javascript(browser, live_server, coordinator):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, coordinator)
+        page.goto(reverse("patients:case-new"))
+        page.get_by_role("button", name="Add lesion").click()  # a real submit button
+        assert page.locator('[name="liver.lesions[1].segment"]').count() == 1
+        case, expected = _example(EXAMPLE)
+        fill_form(page, intake_data(case, mrn="NOJS-1"))
+        page.get_by_role("button", name="Create case").click()
+        created = MdtCase.objects.get(patient__mrn="NOJS-1")
+        assert created.recommendations.get().primary_code == expected["primary"]
+    finally:
+        context.close()
