@@ -1,0 +1,56 @@
+"""The meeting's printable summary: the "Printable summary" button (coordinators and clinicians)
+and its status panel, which polls itself while the PDF is rendered and then shows the links.
+The summary itself is rendered by a Celery task (services.summaries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.core.choices import Role
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import has_role
+
+from ..models import Meeting
+from ..selectors.summaries import summary_latest, summary_status
+from ..services.summaries import summary_request
+from .common import meeting_or_404, render_page, require_role
+
+TEMPLATE = "meetings/summary.html"
+IN_FLIGHT = {"pending", "running"}
+
+
+def summary_context(
+    request: HttpRequest, meeting: Meeting, *, error: ApplicationError | None = None
+) -> dict[str, Any]:
+    summary = summary_latest(meeting=meeting)
+    status = summary_status(summary) if summary is not None else None
+    return {
+        "meeting": meeting,
+        "summary": status,
+        "summary_polling": status is not None and status["status"] in IN_FLIGHT,
+        "summary_error": error,
+        "can_request_summary": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary(request: HttpRequest, meeting_id: Any) -> HttpResponse:
+    """GET: the status panel (a page of its own without htmx). POST: ask for the summary."""
+    meeting = meeting_or_404(request, meeting_id)
+    if request.method == "POST":
+        require_role(request, Role.COORDINATOR, Role.CLINICIAN)
+        try:
+            summary_request(meeting=meeting, actor=request.user)
+        except ApplicationError as error:
+            context = summary_context(request, meeting, error=error)
+            return render_page(request, TEMPLATE, "status", context, status=error.status)
+        if not request.htmx:
+            return redirect(reverse("meetings:summary", kwargs={"meeting_id": meeting.pk}))
+    return render_page(request, TEMPLATE, "status", summary_context(request, meeting))

@@ -1,0 +1,293 @@
+"""The review page of an agenda case: votes (hidden until revealed), the decision form with its
+errors and revision conflicts, standard of care, sign-off and amendment, actions and follow-up."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.meetings.models import Decision, DecisionAction
+from apps.meetings.services.attendance import attendance_add
+from apps.meetings.services.decisions import action_add, decision_record
+from apps.meetings.services.sign_off import meeting_sign_off
+from apps.meetings.services.votes import vote_record
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+AGREE = {"agreement": "agree", "plan_codes": ["HEPATECTOMY"], "plan_text": "", "intent": "curative"}
+
+
+def url(name, item, *extra):
+    return reverse(f"meetings:{name}", args=[item.meeting_id, item.pk, *extra])
+
+
+def section(page, section_id):
+    """The HTML of one panel of the page."""
+    start = page.index(f'<section id="{section_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
+def test_review_page_renders_for_every_role(client, request, item, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url("item-review", item))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert item.case.patient.mrn in page
+    assert 'data-testid="primary-recommendation"' in page  # the snapshot's panel
+    # Only clinicians record the decision.
+    assert (">Record decision</button>" in page) == (role == "clinician")
+
+
+def test_review_page_is_404_for_another_hospital_and_login_for_anonymous(
+    client, item, make_user, other_hospital
+):
+    response = client.get(url("item-review", item))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(make_user("clinician", hospital=other_hospital))
+    assert client.get(url("item-review", item)).status_code == 404
+    assert client.post(url("item-decision", item), AGREE).status_code == 404
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "viewer"])
+def test_only_clinicians_record_decisions(client, request, item, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.post(url("item-decision", item), AGREE, **HTMX).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_viewer_cannot_post_anything(client, viewer, item, clinician):
+    action = action_add(
+        item=item, actor=clinician, description="CT", owner=clinician, due_on=datetime.date.today()
+    )
+    client.force_login(viewer)
+    posts = [
+        url("item-vote", item),
+        url("item-votes-reveal", item),
+        url("item-standard-of-care", item),
+        url("item-decision", item),
+        url("item-decision-amend", item),
+        url("item-action-add", item),
+        url("item-action-done", item, action.pk),
+        url("item-follow-up", item),
+        reverse("meetings:summary", args=[item.meeting_id]),
+    ]
+    for address in posts:
+        assert client.post(address, {"call": "resectable", "intent": "curative"}).status_code == 403
+    action.refresh_from_db()
+    assert action.done_at is None
+
+
+def test_review_page_query_count(client, clinician, item, add_case, django_assert_max_num_queries):
+    add_case()
+    decision_record(item=item, actor=clinician, data=AGREE)
+    action_add(
+        item=item, actor=clinician, description="CT", owner=clinician, due_on=datetime.date.today()
+    )
+    client.force_login(clinician)
+    with django_assert_max_num_queries(30):
+        response = client.get(url("item-review", item))
+    assert response.status_code == 200
+
+
+def test_previous_and_next_case(client, viewer, item, add_case):
+    second = add_case()
+    client.force_login(viewer)
+    first_page = client.get(url("item-review", item)).content.decode()
+    assert url("item-review", second) in first_page and 'id="review-previous"' not in first_page
+    second_page = client.get(url("item-review", second)).content.decode()
+    assert url("item-review", item) in second_page and "Case 2 of 2" in second_page
+
+
+# --- votes --------------------------------------------------------------------------------------
+
+
+def test_votes_stay_hidden_until_the_chair_reveals_them(
+    client, meeting, item, make_user, coordinator
+):
+    first = make_user("clinician", specialty="liver_surgeon")
+    second = make_user("clinician", specialty="liver_surgeon")
+    for surgeon in (first, second):
+        attendance_add(meeting=meeting, actor=coordinator, user=surgeon)
+    vote_record(item=item, surgeon=first, call="unresectable", note="secret note")
+
+    client.force_login(second)
+    votes = section(client.get(url("item-review", item)).content.decode(), "votes")
+    assert "1 vote recorded" in votes and first.username in votes
+    # The form offers every call; the other surgeon's is nowhere.
+    assert "<strong>Unresectable</strong>" not in votes and "secret note" not in votes
+    assert 'id="votes-revealed"' not in votes
+    response = client.post(url("item-vote", item), {"call": "resectable"}, **HTMX)
+    assert response.status_code == 200
+    assert "Your call: <strong>Resectable</strong>" in response.content.decode()
+    assert "<strong>Unresectable</strong>" not in response.content.decode()
+
+    # Not the chair: refused.
+    assert client.post(url("item-votes-reveal", item), **HTMX).status_code == 403
+    client.force_login(meeting.chair)
+    chair_view = section(client.get(url("item-review", item)).content.decode(), "votes")
+    assert "Unresectable" not in chair_view
+    revealed = client.post(url("item-votes-reveal", item), **HTMX).content.decode()
+    assert "Unresectable" in revealed and "Resectable" in revealed
+    assert "The surgeons disagree" in revealed
+
+
+def test_a_surgeon_not_present_gets_no_vote_form(client, clinician, item):
+    client.force_login(clinician)
+    page = client.get(url("item-review", item)).content.decode()
+    assert 'id="vote-submit"' not in page
+    assert client.post(url("item-vote", item), {"call": "resectable"}, **HTMX).status_code == 403
+
+
+# --- the decision --------------------------------------------------------------------------------
+
+
+def test_clinician_records_the_decision(client, clinician, item):
+    client.force_login(clinician)
+    form = client.get(url("item-review", item)).content.decode()
+    assert 'value="HEPATECTOMY"' in form  # the snapshot's codes as checkboxes
+    response = client.post(
+        url("item-decision", item), {**AGREE, "plan_text": "Right hepatectomy"}, **HTMX
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert 'data-testid="decision"' in fragment and "Right hepatectomy" in fragment
+    decision = Decision.objects.get()
+    assert decision.plan_codes == ["HEPATECTOMY"] and decision.recorded_by == clinician
+    assert 'name="revision" value="1"' in fragment
+
+
+def test_decision_without_javascript_redirects_back(client, clinician, item):
+    client.force_login(clinician)
+    response = client.post(url("item-decision", item), AGREE)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url('item-review', item)}#decision"
+
+
+def test_departure_without_reason_is_400_beside_the_field(client, clinician, item):
+    client.force_login(clinician)
+    response = client.post(
+        url("item-decision", item),
+        {**AGREE, "agreement": "modified", "plan_text": "Typed plan kept"},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_departure_reason_error"' in page
+    assert 'aria-describedby="id_departure_reason_error"' in page
+    assert "Required when the decision modifies" in page
+    assert "Typed plan kept" in page
+    assert re.search(r'<input type="radio" name="agreement" value="modified"[^>]*checked', page)
+    assert not Decision.objects.exists()
+
+
+def test_stale_revision_is_409_with_what_changed(client, clinician, item, meeting):
+    decision_record(item=item, actor=clinician, data=AGREE)  # revision 1
+    decision_record(
+        item=item,
+        actor=meeting.chair,
+        data={**AGREE, "plan_text": "Chair's wording"},
+        expected_revision=1,
+    )  # revision 2
+    client.force_login(clinician)
+    response = client.post(
+        url("item-decision", item), {**AGREE, "plan_text": "My wording", "revision": 1}, **HTMX
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'id="decision-conflict"' in page
+    assert f"Changed by {meeting.chair.username}" in page  # beside plan_text
+    assert 'id="id_plan_text_error"' in page
+    assert "My wording" in page  # what the user typed is kept
+    assert 'name="revision" value="2"' in page  # saving again applies it on purpose
+    assert Decision.objects.get().plan_text == "Chair's wording"
+    again = client.post(
+        url("item-decision", item), {**AGREE, "plan_text": "My wording", "revision": 2}, **HTMX
+    )
+    assert again.status_code == 200
+    assert Decision.objects.get().plan_text == "My wording"
+
+
+def test_chair_lists_standard_of_care_others_may_not(client, clinician, item, meeting):
+    client.force_login(clinician)
+    assert (
+        client.post(url("item-standard-of-care", item), {"intent": "curative"}, **HTMX).status_code
+        == 403
+    )
+    client.force_login(meeting.chair)
+    page = client.get(url("item-review", item)).content.decode()
+    assert 'id="standard-of-care"' in page
+    response = client.post(url("item-standard-of-care", item), {"intent": "curative"}, **HTMX)
+    assert response.status_code == 200
+    assert Decision.objects.get().listed_not_discussed
+    assert "Listed as standard of care, not discussed" in response.content.decode()
+
+
+def test_after_sign_off_the_decision_is_read_only_and_amended(client, clinician, item, meeting):
+    decision_record(item=item, actor=clinician, data=AGREE)
+    meeting_sign_off(meeting=meeting, actor=meeting.chair)
+    client.force_login(clinician)
+    page = client.get(url("item-review", item)).content.decode()
+    assert ">Record decision</button>" not in page and 'id="amend-form"' in page
+    missing = client.post(url("item-decision-amend", item), {**AGREE, "revision": 1}, **HTMX)
+    assert missing.status_code == 400
+    assert 'id="id_amendment_reason_error"' in missing.content.decode()
+    response = client.post(
+        url("item-decision-amend", item),
+        {**AGREE, "plan_text": "Amended plan", "amendment_reason": "New MRI", "revision": 1},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Amended because:</strong> New MRI" in response.content.decode()
+    assert list(Decision.objects.values_list("version", flat=True).order_by("version")) == [1, 2]
+    # Recording the draft is refused now.
+    refused = client.post(url("item-decision", item), {**AGREE, "revision": 1}, **HTMX)
+    assert refused.status_code == 409
+
+
+# --- actions and follow-up ------------------------------------------------------------------------
+
+
+def test_actions_add_and_mark_done(client, coordinator, clinician, item):
+    client.force_login(coordinator)
+    response = client.post(
+        url("item-action-add", item),
+        {"description": "Book liver MRI", "owner": clinician.username, "due_on": "2020-01-01"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Book liver MRI" in response.content.decode() and "Overdue" in response.content.decode()
+    action = DecisionAction.objects.get()
+    done = client.post(url("item-action-done", item, action.pk), **HTMX)
+    assert done.status_code == 200
+    action.refresh_from_db()
+    assert action.done_at is not None
+
+
+def test_action_without_owner_is_400_beside_the_field(client, clinician, item):
+    client.force_login(clinician)
+    response = client.post(url("item-action-add", item), {"description": "X"}, **HTMX)
+    assert response.status_code == 400
+    assert 'id="id_owner_error"' in response.content.decode()
+
+
+def test_follow_up_records_who_tells_the_patient(client, clinician, item):
+    decision_record(item=item, actor=clinician, data=AGREE)
+    client.force_login(clinician)
+    response = client.post(
+        url("item-follow-up", item),
+        {
+            "patient_informer": clinician.username,
+            "inform_patient_by": "2030-01-10",
+            "patient_informed": "on",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.patient_informer == clinician and item.patient_informed_at is not None
+    assert item.referrer_informed_at is None
