@@ -144,7 +144,14 @@ class VoteForm(forms.Form):
 
 
 class IntentForm(forms.Form):
+    """The intent of a standard-of-care listing. Its ids differ from the decision form's, which
+    shares the page: a label must name one input only."""
+
     intent = forms.ChoiceField(choices=Intent.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "sos_%s")
+        super().__init__(*args, **kwargs)
 
 
 class DecisionForm(forms.Form):
@@ -197,6 +204,10 @@ class AmendForm(DecisionForm):
         help_text="Why the signed decision changes.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "amend_%s")  # ids apart from the decision form's
+        super().__init__(*args, **kwargs)
+
 
 class ActionForm(forms.Form):
     description = forms.CharField(max_length=500, label="Action")
@@ -248,4 +259,6 @@ class AddToMeetingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+        # The next meeting is the usual choice; the coordinator can pick another.
+        self.fields["meeting"].initial = meetings.first()
         self.fields["presenter"].queryset = colleagues(hospital, role=Role.CLINICIAN)

@@ -26,28 +26,31 @@ def _lesion_rows_first(values: dict) -> tuple[dict, dict]:
     return rows, {k: v for k, v in values.items() if k not in rows}
 
 
-def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_page, coordinator):
-    case, expected = _example(EXAMPLE)
-    page = new_page()
-    log_in(page, coordinator)
+def enter_case(page, name: str, mrn: str) -> dict:
+    """On the new-case page, type the example `name` in as a coordinator would, and wait for the
+    live panel to show its primary recommendation. Returns the example's expected output."""
+    case, expected = _example(name)
     page.get_by_role("link", name="New case").click()
     assert unlabelled_fields(page) == []
-
-    rows, rest = _lesion_rows_first(intake_data(case, mrn="BROWSER-1"))
+    rows, rest = _lesion_rows_first(intake_data(case, mrn=mrn))
     fill_form(page, rest)
     for _ in range(len(case["liver"]["lesions"]) - 1):
         page.get_by_role("button", name="Add lesion").click()
-    page.locator('[name="liver.lesions[1].segment"]').wait_for()
+    page.locator(f'[name="liver.lesions[{len(case["liver"]["lesions"]) - 1}].segment"]').wait_for()
     fill_form(page, rows)
-
     # The live panel follows the form without a page load.
-    primary = page.get_by_test_id("primary-recommendation")
-    primary.wait_for()
     page.wait_for_function(
         "code => document.querySelector('[data-testid=primary-recommendation]')"
-        ".dataset.code === code",
+        "?.dataset.code === code",
         arg=expected["primary"],
     )
+    return expected
+
+
+def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_page, coordinator):
+    page = new_page()
+    log_in(page, coordinator)
+    expected = enter_case(page, EXAMPLE, "BROWSER-1")
     assert (
         page.get_by_test_id("resectability")
         .inner_text()
@@ -55,7 +58,9 @@ def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_p
         .startswith(expected["resectability"].replace("_", " "))
     )
     # The liver map draws every lesion, coloured by its first ablation modality.
-    assert page.locator("svg.liver-map circle.lesion").count() == len(case["liver"]["lesions"])
+    lesions = page.locator("svg.liver-map circle.lesion")
+    assert lesions.count() == len(expected["lesion_plan"])
+    assert lesions.first.get_attribute("fill") != lesions.nth(1).get_attribute("fill")
     screenshot(page, "case-intake")
 
     page.get_by_role("button", name="Create case").click()

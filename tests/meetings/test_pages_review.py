@@ -235,7 +235,7 @@ def test_after_sign_off_the_decision_is_read_only_and_amended(client, clinician,
     assert ">Record decision</button>" not in page and 'id="amend-form"' in page
     missing = client.post(url("item-decision-amend", item), {**AGREE, "revision": 1}, **HTMX)
     assert missing.status_code == 400
-    assert 'id="id_amendment_reason_error"' in missing.content.decode()
+    assert 'id="amend_amendment_reason_error"' in missing.content.decode()
     response = client.post(
         url("item-decision-amend", item),
         {**AGREE, "plan_text": "Amended plan", "amendment_reason": "New MRI", "revision": 1},
