@@ -1,7 +1,10 @@
 """Celery application.
 
-With REDIS_URL set, Redis is the broker and the result store. Without it (the embedded default),
-tasks run in-process and eagerly, so a single `runserver` still does everything.
+With REDIS_URL set, Redis is the broker and the result store, and a worker runs the tasks:
+`celery -A config worker -Q default` (docker-compose.yml's `worker`). Without it (the embedded
+default), tasks run in-process and eagerly, so a single `runserver` still does everything.
+Reliability settings (late acknowledgement, visibility timeout, time limits) are in the Celery
+block of config/settings/base.py; the tasks are the apps' `tasks.py` modules.
 """
 
 import os

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgendaItem, Attendance, Decision, Meeting
+from .models import AgendaItem, Attendance, Decision, Meeting, MeetingSummary, MeetingSummaryLetter
 
 
 class ReadOnlyMixin:
@@ -52,3 +52,34 @@ class MeetingAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 class DecisionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["agenda_item", "version", "agreement", "intent", "quorate", "signed_off_at"]
     list_filter = ["agreement", "intent", "quorate"]
+
+
+class MeetingSummaryLetterInline(ReadOnlyMixin, admin.TabularInline):
+    model = MeetingSummaryLetter
+    fields = ["agenda_item", "checksum", "size", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(MeetingSummary)
+class MeetingSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Generated documents: their state is shown, the PDFs are downloaded through the API."""
+
+    list_display = ["meeting", "version", "status", "draft", "attempts", "created_at"]
+    list_filter = ["status", "draft"]
+    exclude = ["pdf", "data"]
+    readonly_fields = [
+        "meeting",
+        "version",
+        "status",
+        "draft",
+        "error",
+        "content_key",
+        "checksum",
+        "size",
+        "attempts",
+        "requested_by",
+        "started_at",
+        "finished_at",
+    ]
+    inlines = [MeetingSummaryLetterInline]

@@ -161,24 +161,47 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -----------------------------------------------------------------------------------
+# Tasks are acknowledged late and requeued when their worker dies, so a killed worker loses no
+# work (apps/meetings/tasks.py); with Redis, a delivered but unacknowledged message goes back to
+# the queue once the visibility timeout has passed (the sweep runs every restore interval times
+# the throttle, and when a worker starts). The timeout must exceed the longest task (the hard
+# time limit), or a slow task would be delivered twice.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    # The embedded default: no broker, every task runs in the calling process.
+    # The embedded default: no broker, every task runs in the calling process. It behaves as on
+    # a worker: its retries run (one after another, without the backoff's wait) and its failure
+    # is the task's to record, not an exception in the request that queued it after commit.
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+    CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# A worker that loses the broker cancels its running late-acknowledged tasks rather than finish
+# work whose message will be redelivered anyway (the default from Celery 6).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Test hook: seconds the summary render sleeps before writing, so that the integration test can
+# kill its worker mid-task. Leave at 0.
+SUMMARY_RENDER_DELAY_SECONDS = env.float("SUMMARY_RENDER_DELAY_SECONDS", default=0)
 
 # --- Logging ----------------------------------------------------------------------------------
 # Patient identifiers travel in query strings (?mrn=...); the request loggers drop query strings
@@ -199,6 +222,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs each step and page at INFO: noise in the worker's log, not news.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

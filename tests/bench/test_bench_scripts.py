@@ -43,3 +43,17 @@ def test_concordance_bench_prints_its_figures():
     assert completed.returncode == 0, completed.stderr
     assert "every meeting" in completed.stdout
     assert "queries" in completed.stdout
+
+
+def test_summary_bench_prints_its_figures():
+    completed = subprocess.run(
+        [sys.executable, "bench/summary.py", "--sqlite", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "meeting summary on SQLite" in completed.stdout
+    assert "growth of the total" in completed.stdout

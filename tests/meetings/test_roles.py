@@ -16,6 +16,7 @@ from apps.meetings.models import (
     DecisionAction,
     ResectabilityVote,
 )
+from apps.meetings.services.summaries import summary_generate, summary_request
 from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory, MeetingFactory
 
@@ -188,6 +189,43 @@ ROUTES = [
         ALL_READ,
     ),
     (
+        "api:meeting-summary",
+        "get",
+        lambda w: reverse("api:meeting-summary", args=[w["summarised"].meeting_id]),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:meeting-summary",
+        "post",
+        lambda w: reverse("api:meeting-summary", args=[w["meeting"].id]),
+        None,
+        _with(BOTH, 202),
+    ),
+    (
+        "api:meeting-summary-pdf",
+        "get",
+        lambda w: reverse(
+            "api:meeting-summary-pdf", args=[w["summarised"].meeting_id, w["summarised"].version]
+        ),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:meeting-summary-letter-pdf",
+        "get",
+        lambda w: reverse(
+            "api:meeting-summary-letter-pdf",
+            args=[
+                w["summarised"].meeting_id,
+                w["summarised"].version,
+                w["summarised"].letters.get().agenda_item_id,
+            ],
+        ),
+        None,
+        ALL_READ,
+    ),
+    (
         "api:case-meetings",
         "get",
         lambda w: reverse("api:case-meetings", args=[w["decided"].case_id]),
@@ -294,6 +332,13 @@ class World(dict):
         ready = MeetingFactory(hospital=self.hospital, chair=self["chair"], status="in_progress")
         _decide(*_agenda_case(ready, 1, self["chair"]), self["chair"])
         return ready
+
+    def _make_summarised(self):
+        """A signed meeting's summary, rendered (as the task would, in-process)."""
+        summary = summary_request(meeting=self["signed"].meeting, actor=self["coordinator"])
+        summary_generate(summary_id=str(summary.pk))
+        summary.refresh_from_db()
+        return summary
 
     def _make_signed(self):
         closed = MeetingFactory(hospital=self.hospital, chair=self["chair"], status="closed")
