@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from apps.core.services import assign, delete_audited, save_audited
@@ -155,6 +156,8 @@ def _validate_study(study: ImagingStudy) -> None:
                 errors[field] = ["Only an MRI study has this."]
     if study.performed_on < study.case.patient.birth_date:
         errors["performed_on"] = ["Cannot be before the patient's birth date."]
+    elif study.performed_on > timezone.localdate():
+        errors["performed_on"] = ["Cannot be in the future."]
     if errors:
         raise ApplicationError("Invalid imaging study.", errors=errors)
 

@@ -236,6 +236,10 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: Any, hospital: Hospital | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient_informer"].queryset = colleagues(hospital)
+        # Each field carries the value the page showed, so that only what this user changed is
+        # saved: a colleague's change made meanwhile is not overwritten with the old value.
+        for field in self.fields.values():
+            field.show_hidden_initial = True
 
 
 class SignOffForm(forms.Form):

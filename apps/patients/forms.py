@@ -134,7 +134,10 @@ STUDY = (
         "Modality",
         "choice",
         _choices(Modality),
-        help="Leave modality and date blank to record no study.",
+        help=(
+            "Leave modality and date blank when there is no study to record"
+            " (an edit keeps the study already recorded)."
+        ),
     ),
     FieldSpec("study.performed_on", "Performed on", "date"),
     FieldSpec("study.hepatospecific_contrast", "Hepatospecific contrast (MRI)", "bool"),
@@ -619,6 +622,11 @@ class IntakeForm:
     def full_clean(self) -> Intake | None:
         """Check everything; the cleaned intake, or None with `errors` filled in."""
         errors: dict[str, list[str]] = {}
+        # PostgreSQL cannot store a NUL character in text: refuse it beside its field.
+        for name, value in self.values.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                errors[name] = ["Contains a control character (NUL) that cannot be stored."]
         identity: dict[str, Any] = {}
         if not self.editing:
             for spec in IDENTITY:

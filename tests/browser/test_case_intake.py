@@ -100,6 +100,22 @@ def test_an_error_shows_beside_its_field_as_it_is_left_and_nothing_typed_is_lost
     assert not MdtCase.objects.exists()
 
 
+def test_enter_in_a_field_submits_the_form_and_keeps_every_lesion(new_page, coordinator):
+    page = new_page()
+    log_in(page, coordinator)
+    page.goto(reverse("patients:case-new"))
+    page.get_by_role("button", name="Add lesion").click()
+    page.locator('[name="liver.lesions[1].segment"]').wait_for()
+    fill_form(page, {"liver.lesions[0].segment": "7", "liver.lesions[1].segment": "3"})
+    new_page.allow("status of 400")  # incomplete: the form comes back with its errors
+    page.locator('[name="patient.mrn"]').fill("ENTER-1")
+    page.locator('[name="patient.mrn"]').press("Enter")
+    page.get_by_role("alert").filter(has_text="Nothing was saved").wait_for()
+    assert page.locator('[name="liver.lesions[0].segment"]').input_value() == "7"
+    assert page.locator('[name="liver.lesions[1].segment"]').input_value() == "3"
+    assert page.locator('[name="patient.mrn"]').input_value() == "ENTER-1"
+
+
 def test_intake_works_without_javascript(browser, live_server, coordinator):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:

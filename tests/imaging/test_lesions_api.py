@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.imaging.models import LiverLesion
 from apps.patients.models import MdtCase
@@ -276,3 +277,14 @@ def test_lesion_sizes_read_as_the_facts_write_them(coordinator_client, hospital)
     case = CaseFactory(patient__hospital=hospital, facts=TWO_LESIONS)
     lesions = coordinator_client.get(reverse("api:lesion-list"), {"case": str(case.id)}).json()
     assert [lesion["size_mm"] for lesion in lesions["results"]] == [25, 40]
+
+
+def test_a_study_cannot_be_dated_in_the_future(coordinator_client, case):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = coordinator_client.post(
+        reverse("api:imaging-study-list"),
+        {"case": str(case.id), "modality": "ct", "performed_on": tomorrow.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"performed_on": ["Cannot be in the future."]}

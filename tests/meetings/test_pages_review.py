@@ -291,3 +291,28 @@ def test_follow_up_records_who_tells_the_patient(client, clinician, item):
     item.refresh_from_db()
     assert item.patient_informer == clinician and item.patient_informed_at is not None
     assert item.referrer_informed_at is None
+
+
+def test_follow_up_saves_only_what_this_page_changed(client, clinician, chair, item):
+    """A colleague records that the patient was told after this page was loaded; ticking "the
+    referrer was told" here must not erase it with the page's old, unticked box."""
+    decision_record(item=item, actor=clinician, data=AGREE)
+    client.force_login(clinician)
+    page = client.get(url("item-review", item)).content.decode()
+    shown = dict(re.findall(r'name="(initial-[a-z_]+)"[^>]*?(?:value="([^"]*)")?', page))
+    assert set(shown) >= {"initial-patient_informed", "initial-referrer_informed"}
+
+    client.force_login(chair)
+    client.post(url("item-follow-up", item), {"patient_informed": "on"}, **HTMX)
+    item.refresh_from_db()
+    told_at = item.patient_informed_at
+    assert told_at is not None
+
+    client.force_login(clinician)
+    response = client.post(
+        url("item-follow-up", item), {**shown, "referrer_informed": "on"}, **HTMX
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.referrer_informed_at is not None
+    assert item.patient_informed_at == told_at

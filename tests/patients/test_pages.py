@@ -429,3 +429,18 @@ def test_case_detail_query_count(coordinator_web, make_user, django_assert_max_n
     with django_assert_max_num_queries(16):
         response = coordinator_web.get(reverse("patients:case-detail", args=[created.id]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "field", ["patient.family_name", "referral.question", "study.report_summary", "patient.mrn"]
+)
+def test_a_nul_character_is_refused_beside_its_field_not_a_server_error(coordinator_web, field):
+    data = intake_data(
+        example("solitary-metachronous-low-risk"),
+        **{"study.modality": "ct", "study.performed_on": "2026-01-05"},
+    )
+    data[field] = "Fictional\x00text"
+    response = coordinator_web.post(reverse("patients:case-new"), data)
+    assert response.status_code == 400
+    assert "control character (NUL)" in response.content.decode()
+    assert not MdtCase.objects.exists()

@@ -6,11 +6,12 @@ racing the chair's sign-off either lands before it or finds the meeting closed."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
@@ -50,6 +51,25 @@ def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> Non
         )
 
 
+# A meeting's date is within this many years of today: anything further is a typing slip, and the
+# ends of the calendar do not survive a time-zone conversion.
+SCHEDULE_WINDOW_YEARS = 10
+
+
+def _check_date(scheduled_for: datetime) -> None:
+    window = timedelta(days=365 * SCHEDULE_WINDOW_YEARS)
+    now = timezone.now()
+    try:
+        within = now - window <= scheduled_for <= now + window
+    except (TypeError, OverflowError):  # naive, or beyond the calendar once in UTC
+        within = False
+    if not within:
+        raise ApplicationError(
+            "Invalid meeting date.",
+            errors={"scheduled_for": [f"Must be within {SCHEDULE_WINDOW_YEARS} years of today."]},
+        )
+
+
 def _set_case_status(case: MdtCase, status: str, actor: Any) -> None:
     """Move the case to `status` on a locked, fresh read of its row: saving an older copy would
     write back its facts_updated_at, and a stale recommendation would look current."""
@@ -72,6 +92,7 @@ def meeting_create(
     chair: Any = None,
 ) -> Meeting:
     _check_chair(chair, None, hospital)
+    _check_date(scheduled_for)
     meeting = Meeting(
         hospital=hospital,
         title=title,
@@ -91,6 +112,8 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
         require_not_signed_off(meeting)
     if "chair" in data and data["chair"] != meeting.chair:
         _check_chair(data["chair"], meeting, meeting.hospital)
+    if "scheduled_for" in data and data["scheduled_for"] != meeting.scheduled_for:
+        _check_date(data["scheduled_for"])
     if data.get("status") == MeetingStatus.CLOSED:
         raise ApplicationError(
             "A meeting closes when its chair signs it off.",

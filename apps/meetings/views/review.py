@@ -455,17 +455,19 @@ def follow_up(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpRespon
         return _answer(request, item, "follow_up", status=400, follow_up={"form": form})
     now = timezone.now()
     told = form.cleaned_data
-    data = {
-        "patient_informer": told["patient_informer"],
-        "inform_patient_by": told["inform_patient_by"],
-        # Ticked: the time already recorded stands, or now; unticked: not told.
-        "patient_informed_at": (item.patient_informed_at or now)
-        if told["patient_informed"]
-        else None,
-        "referrer_informed_at": (item.referrer_informed_at or now)
-        if told["referrer_informed"]
-        else None,
+    changed = set(form.changed_data)  # against the values the page showed
+    data: dict[str, Any] = {
+        field: told[field]
+        for field in ("patient_informer", "inform_patient_by")
+        if field in changed
     }
+    for box, stamp in (
+        ("patient_informed", "patient_informed_at"),
+        ("referrer_informed", "referrer_informed_at"),
+    ):
+        if box in changed:
+            # Ticked: the time already recorded stands, or now; unticked: not told.
+            data[stamp] = (getattr(item, stamp) or now) if told[box] else None
     try:
         follow_up_update(item=item, actor=request.user, data=data)
     except ApplicationError as error:

@@ -23,6 +23,12 @@ from .common import meeting_or_404, render_page, require_role
 
 TEMPLATE = "meetings/summary.html"
 IN_FLIGHT = {"pending", "running"}
+ANNOUNCEMENTS = {
+    "pending": "Summary requested: waiting for a worker.",
+    "running": "The summary is being rendered.",
+    "ready": "The summary is ready to download.",
+    "failed": "The summary could not be made.",
+}
 
 
 def summary_context(
@@ -30,7 +36,13 @@ def summary_context(
 ) -> dict[str, Any]:
     summary = summary_latest(meeting=meeting)
     status = summary_status(summary) if summary is not None else None
+    # Announced only when the status differs from the one the page last showed (`seen`).
+    seen = request.POST.get("seen") if request.method == "POST" else request.GET.get("seen")
+    announce = ""
+    if request.htmx and status is not None and status["status"] != seen:
+        announce = ANNOUNCEMENTS.get(status["status"], "")
     return {
+        "announce": announce,
         "meeting": meeting,
         "summary": status,
         "summary_polling": status is not None and status["status"] in IN_FLIGHT,
