@@ -175,7 +175,7 @@ else:
     # The embedded default: no broker, every task runs in the calling process. It behaves as on
     # a worker: its retries run (one after another, without the backoff's wait) and its failure
     # is the task's to record, not an exception in the request that queued it after commit.
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False

@@ -164,6 +164,8 @@ class Command(BaseCommand):
                     patient=patient,
                     question=question,
                     referring_clinician="Dr Demo Referrer (fictional), colorectal clinic",
+                    # Referred three weeks ago: before last week's meeting, which discussed some.
+                    referred_on=today - timedelta(days=21),
                     facts=facts,
                     created_by=actor,
                 )
