@@ -32,25 +32,25 @@ SEGMENT_SHAPES: dict[int, tuple[tuple[int, int], ...]] = {
 # The caudate lobe lies behind; it is drawn as an inset ellipse at the hilum.
 CAUDATE = {"cx": 200, "cy": 140, "rx": 30, "ry": 17}
 LABEL_POSITIONS: dict[int, tuple[int, int]] = {
-    7: (68, 75),
-    8: (162, 60),
-    6: (68, 165),
-    5: (162, 190),
-    4: (238, 190),
-    2: (330, 72),
-    3: (320, 145),
-    1: (200, 144),
+    7: (100, 45),
+    8: (185, 40),
+    6: (105, 140),
+    5: (135, 200),
+    4: (255, 48),
+    2: (292, 52),
+    3: (288, 168),
+    1: (180, 145),
 }
-# Where a segment's lesions are placed: its centre, then around it.
+# Where a segment's lesions are placed (away from its label): its centre, then around it.
 LESION_CENTRES: dict[int, tuple[int, int]] = {
-    7: (72, 95),
-    8: (162, 85),
-    6: (75, 150),
-    5: (160, 160),
-    4: (238, 110),
-    2: (330, 90),
-    3: (318, 125),
-    1: (200, 140),
+    7: (66, 88),
+    8: (158, 82),
+    6: (68, 160),
+    5: (165, 162),
+    4: (238, 125),
+    2: (330, 85),
+    3: (326, 132),
+    1: (208, 140),
 }
 MODALITY_COLOURS: dict[str, str] = {"RFA": "#d9480f", "MWA": "#7048e8", "SBRT": "#0c8599"}
 NO_PLAN_COLOUR = "#343a40"

@@ -119,3 +119,28 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
 
     surgeon_page.goto(reverse("home"))
     screenshot(surgeon_page, "dashboard-surgeon")
+    surgeon_page.get_by_role("link", name="Meetings", exact=True).click()
+    screenshot(surgeon_page, "meeting-list")
+
+    # Readable on a small laptop and on a projector: no page scrolls sideways.
+    pages = [
+        reverse("home"),
+        reverse("patients:case-list"),
+        reverse("patients:case-new"),
+        reverse("patients:case-detail", args=[recorded.agenda_item.case_id]),
+        reverse("meetings:meeting-list"),
+        reverse("meetings:meeting-detail", args=[meeting.id]),
+        reverse("meetings:item-review", args=[meeting.id, recorded.agenda_item_id]),
+        reverse("meetings:case-history", args=[recorded.agenda_item.case_id]),
+    ]
+    for width, height in ((1280, 720), (1920, 1080)):
+        screen = new_page(width=width, height=height)
+        log_in(screen, coordinator)
+        for address in pages:
+            screen.goto(address)
+            overflow = screen.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, (address, width, overflow)
+            if "items" in address:
+                screenshot(screen, f"item-review-{width}x{height}")
