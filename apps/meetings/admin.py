@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AgendaItem, Attendance, Decision, Meeting, MeetingSummary, MeetingSummaryLetter
@@ -56,9 +57,13 @@ class DecisionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 class MeetingSummaryLetterInline(ReadOnlyMixin, admin.TabularInline):
     model = MeetingSummaryLetter
-    fields = ["agenda_item", "checksum", "size", "created_at"]
+    fields = ["position", "patient", "agenda_item", "checksum", "size", "created_at"]
     readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request: Any) -> QuerySet[MeetingSummaryLetter]:
+        # The PDFs are never shown here; a meeting's letters weigh megabytes.
+        return super().get_queryset(request).defer("pdf")
 
 
 @admin.register(MeetingSummary)
@@ -79,7 +84,13 @@ class MeetingSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "size",
         "attempts",
         "requested_by",
+        "requested_at",
         "started_at",
         "finished_at",
     ]
     inlines = [MeetingSummaryLetterInline]
+
+    def get_queryset(self, request: Any) -> QuerySet[MeetingSummary]:
+        # `exclude` only hides the fields from the form: without the deferral every row of the
+        # list (and the change page) would still load its PDF and its data.
+        return super().get_queryset(request).defer("pdf", "data")

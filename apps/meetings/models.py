@@ -4,6 +4,7 @@ and the board's decisions with their actions and versions."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from apps.core.choices import Specialty
@@ -283,6 +284,12 @@ class MeetingSummary(BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    requested_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When this version was last asked for: set on every request that returns it, "
+        "so the meeting's current summary is the one asked for last (a meeting changed and "
+        "changed back returns to an earlier version).",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -313,18 +320,28 @@ class MeetingSummaryLetter(BaseModel):
     who tells the patient. Stored like the summary (PDF bytes and their SHA-256)."""
 
     summary = models.ForeignKey(MeetingSummary, on_delete=models.CASCADE, related_name="letters")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: a letter is part of a circulated document and outlives its agenda item (a case
+    # taken off the agenda later); it keeps the item's id, place and patient as rendered.
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    item_ref = models.UUIDField(
+        help_text="The agenda item's id as rendered (its download URL), kept after the item "
+        "is removed."
+    )
+    position = models.PositiveIntegerField(help_text="The case's place on the agenda, rendered.")
+    patient = models.CharField(max_length=300, help_text="The patient's name, as rendered.")
     pdf = models.BinaryField(editable=False)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the PDF.")
     size = models.PositiveIntegerField(help_text="PDF size in bytes.")
 
     class Meta:
-        ordering = ["summary", "created_at"]
+        ordering = ["summary", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["summary", "agenda_item"], name="summary_letter_once_per_item"
+                fields=["summary", "item_ref"], name="summary_letter_once_per_item"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Letter for {self.agenda_item_id} in {self.summary}"
+        return f"Letter for {self.item_ref} in {self.summary_id}"

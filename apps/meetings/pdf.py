@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import mimetypes
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from django.utils import timezone
 
 from apps.imaging.liver_map import liver_map_svg
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
 
 
@@ -31,23 +34,48 @@ def _weasy() -> Any:
     parse cost more than a page)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalOnlyFetcher(URLFetcher):
         """Serves files under static/ and data: URLs; refuses everything else, so a summary
-        never reaches outside the machine whatever a template or the data holds."""
+        never reaches outside the machine whatever a template or the data holds.
+
+        A file URL is decoded to the path it names (static_file) and that very path is read
+        here: were the URL handed on to urllib, it would decode escapes (%2e%2e, %2f) after the
+        check and could open a file outside static/."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:") or (
-                url.startswith("file://") and Path(url[7:]).resolve().is_relative_to(STATIC_DIR)
-            ):
+            self._request = None  # what `open(Request)` leaves for the parent's fetch
+            if url[:5].lower() == "data:":
                 return super().fetch(url, headers)
-            raise ValueError("Only local files under static/ may be fetched.")
+            path = static_file(url)
+            if path is None:
+                raise ValueError("Only local files under static/ may be fetched.")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+            )
 
     fetcher = LocalOnlyFetcher(allowed_protocols=("file", "data"))
     fonts = FontConfiguration()
     stylesheet = weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts)
     return weasyprint, fetcher, fonts, stylesheet
+
+
+def static_file(url: str) -> Path | None:
+    """The file under static/ that a file: URL names, or None for any other URL: another
+    scheme, a remote host, a path that leaves static/ once decoded and resolved (%2e%2e, %2f,
+    symbolic links), or no such file."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    try:
+        path = Path(urllib.request.url2pathname(parts.path)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):  # missing, a symlink loop, a NUL byte
+        return None
+    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        return None
+    return path
 
 
 def _write(html: str) -> bytes:
@@ -67,6 +95,8 @@ def _common(data: dict[str, Any], generated_at: datetime.datetime, version: int)
 
 
 def _with_map(case: dict[str, Any]) -> dict[str, Any]:
+    # The lesions and the plan colouring them come from one snapshot (summary_data): the
+    # recommendation printed beside the map.
     clinical = case["clinical"]
     if not clinical:
         return case

@@ -3,8 +3,15 @@
 `summary_data(meeting=...)` returns plain JSON values only (strings, numbers, booleans, lists,
 dicts), so that its canonical JSON can be hashed (`content_key`): two requests for an unchanged
 meeting hash alike and share one document, and any change the document would show (a decision,
-an action, the attendance, the sign-off, a case's facts) hashes differently. The generation time
-is not part of it: the renderer adds it.
+an action, the attendance, the sign-off, a later change to a case's facts) hashes differently.
+Every value in it is printed (the key and the document agree: a change nobody can see in the
+PDF makes no new version). The generation time is not part of it: the renderer adds it.
+
+A case's clinical summary and liver map come from the recommendation snapshot whose advice is
+printed (the decision's, else the case's newest), that is the facts the pathway was run on and
+the board saw, never the case's records as they stand when the summary is rendered: a summary
+requested months after sign-off still shows what was decided on. A later change to the facts
+is noted (with its date). Only a case without any recommendation shows its current facts.
 
 The reads cost a fixed number of queries however many cases are on the agenda (a query-count
 test guards it): the meeting, its attendance, its agenda with decisions and actions, the cases
@@ -18,7 +25,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from apps.core.choices import Specialty
@@ -43,10 +50,21 @@ from .choices import Agreement, DepartureReason, Intent
 from .models import AgendaItem, Decision, DecisionAction, Meeting
 from .selectors import attendance_list, current_decision, meeting_quorum
 
+# The version of the way the data is printed. Bump it whenever templates/meetings/pdf/*,
+# static/css/print.css or apps/meetings/pdf.py change what a document shows or how: it is part
+# of the content key, so an unchanged meeting then gets a new version rendered with the new
+# templates instead of the document rendered with the old ones.
+RENDER_VERSION = 2
+
 
 def content_key(data: dict[str, Any]) -> str:
-    """SHA-256 of the data's canonical JSON (sorted keys, no spaces)."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the render version and the data's canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(
+        {"render_version": RENDER_VERSION, "data": data},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -139,8 +157,20 @@ def _agenda(meeting: Meeting) -> list[AgendaItem]:
 
 def _snapshots(items: list[AgendaItem]) -> dict[Any, dict[str, Any]]:
     ids = [item.snapshot_id for item in items if item.snapshot_id]
-    rows = with_staleness(RecommendationSnapshot.objects.filter(pk__in=ids)).values(
-        "id", "pathway_version", "result", "created_at", "stale", "stale_reason"
+    rows = (
+        with_staleness(RecommendationSnapshot.objects.filter(pk__in=ids))
+        .annotate(case_facts_updated_at=F("case__facts_updated_at"))
+        .values(
+            "id",
+            "pathway_version",
+            "facts",
+            "facts_updated_at",
+            "case_facts_updated_at",
+            "result",
+            "created_at",
+            "stale",
+            "stale_reason",
+        )
     )
     return {row["id"]: row for row in rows}
 
@@ -168,7 +198,7 @@ def _case(
             if item.moved_to
             else None
         ),
-        "clinical": _clinical(case) if case.has_facts else None,
+        **_clinical_section(case, snapshot),
         "recommendation": _recommendation(snapshot) if snapshot else None,
         "decision": _decision(decision, len(item.decisions.all())) if decision else None,
         "actions": [
@@ -191,12 +221,36 @@ def _case(
     }
 
 
-def _clinical(case: MdtCase) -> dict[str, Any] | None:
-    """The short clinical summary from the case's records as they stand (the pathway input)."""
-    try:
-        facts = case_facts_raw(case=case)
-    except ObjectDoesNotExist:  # a record of the facts is missing
-        return None
+def _clinical_section(case: MdtCase, snapshot: dict[str, Any] | None) -> dict[str, Any]:
+    """The clinical summary with where its facts come from: the printed recommendation's
+    snapshot (the facts the board saw) and, when the case's facts changed after it, when they
+    did; the case's current records only when no recommendation was made."""
+    if snapshot is not None:
+        changed = snapshot["case_facts_updated_at"]
+        return {
+            "clinical": _clinical(snapshot["facts"]),
+            "clinical_source": {
+                "recommendation": True,
+                "facts_changed_at": _local(changed)
+                if changed is not None and changed > snapshot["facts_updated_at"]
+                else None,
+            },
+        }
+    clinical = None
+    if case.has_facts:
+        try:
+            clinical = _clinical(case_facts_raw(case=case))
+        except ObjectDoesNotExist:  # a record of the facts is missing
+            clinical = None
+    return {
+        "clinical": clinical,
+        "clinical_source": {"recommendation": False, "facts_changed_at": None},
+    }
+
+
+def _clinical(facts: dict[str, Any]) -> dict[str, Any]:
+    """The short clinical summary of a pathway input (a snapshot's facts, or the case's records
+    assembled as one)."""
     primary, biomarkers = facts["primary"], facts["biomarkers"]
     presentation, liver = facts["presentation"], facts["liver"]
     treatment = facts["treatment"]

@@ -7,7 +7,12 @@ dies, so a worker killed mid-render loses no summary: the broker delivers the me
 worker renders it. Other failures are retried with exponential backoff and jitter; after the
 last retry the summary is marked failed with a readable error. Neither the error nor the logs
 quote the exception's text, only its kind: the text may quote the document. The service is
-idempotent: a delivery that finds the summary ready does nothing.
+idempotent: a delivery that finds the summary ready does nothing. A redelivery after a killed
+worker is not a Celery retry: the service counts every start and gives the summary up after
+MAX_ATTEMPTS of them, so a document that kills its worker is not delivered for ever.
+
+The result is ignored (no result backend write, and no subscription to it when queueing): the
+summary's state lives in its database row, which is what clients poll.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ import logging
 
 from celery import shared_task
 
-from .services.summaries import SummaryGone, summary_fail, summary_generate, summary_retrying
+from .services.summaries import (
+    MAX_ATTEMPTS,
+    SummaryAttemptsExhausted,
+    SummaryGone,
+    summary_fail,
+    summary_generate,
+    summary_retrying,
+)
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 5
+MAX_RETRIES = MAX_ATTEMPTS - 1  # the first attempt and its retries
 
 
 class RenderAttemptFailed(Exception):
@@ -39,6 +51,7 @@ def _readable(error: BaseException, attempts: int) -> str:
 
 @shared_task(
     bind=True,
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(RenderAttemptFailed,),
@@ -54,6 +67,9 @@ def summary_render(self, summary_id: str) -> str:  # type: ignore[no-untyped-def
     except SummaryGone:
         logger.info("summary %s no longer exists; nothing to render", summary_id)
         return "gone"
+    except SummaryAttemptsExhausted:
+        logger.error("summary %s: given up after %d attempts", summary_id, MAX_ATTEMPTS)
+        return "given up"
     except Exception as error:
         attempt = self.request.retries + 1
         logger.warning(

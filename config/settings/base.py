@@ -189,6 +189,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # A web request that queues a task must not hang on a broker that is down: connecting gives
+    # up after one retry and a short timeout, and the caller records the failure (the summary
+    # is marked failed: apps.meetings.services.summaries._enqueue). A worker's own connection
+    # passes its retries explicitly (broker_connection_max_retries), so it still waits for the
+    # broker to come back.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
 }
 # A worker that loses the broker cancels its running late-acknowledged tasks rather than finish
 # work whose message will be redelivered anyway (the default from Celery 6).

@@ -27,3 +27,17 @@ DATABASES["default"]["TEST"] = {
     "NAME": os.environ.get("TEST_DATABASE_NAME")
     or "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 }
+
+# Tasks run in-process whatever REDIS_URL the environment holds (a developer's shell, CI with
+# services), so the unit tests never depend on, or write to, a real broker. The integration
+# tests (tests/integration) point the app at their own Redis database themselves, and start
+# their workers with CELERY_TEST_BROKER_URL, the only way for these settings to use a broker.
+CELERY_TEST_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
+if CELERY_TEST_BROKER_URL:
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = CELERY_TEST_BROKER_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CELERY_BROKER_URL = "memory://localhost/"
+    CELERY_RESULT_BACKEND = "cache+memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = False

@@ -3,6 +3,16 @@ in-process. Each test starts `celery -A config worker` as a subprocess on a Redi
 its own (REDIS_DB, flushed first) and on the test database, sends the task from this process
 through that Redis, and reads the outcome through the API, as a client would.
 
+Two runs on one machine must not share the Redis database (each flushes it): REDIS_DB is
+SUMMARY_TEST_REDIS_DB when set, else derived from the test database's name (TEST_DATABASE_NAME,
+which already separates runs) as a number from 1 to 15 (0 is the application's). Two names can
+hash alike: a run takes a lock key in its database first and stops, saying so, when another run
+holds it; set SUMMARY_TEST_REDIS_DB then.
+
+Workers never outlive the run: each is killed (its process group) after its test, an atexit
+handler kills any left when pytest exits, and each runs under worker_watchdog.py, which kills
+it when pytest itself is killed (SIGKILL), when neither of the others can run.
+
 1. A meeting of several cases: POST, poll until ready, download the PDF, read each patient's
    MRN, decision and a citation in its text.
 2. The worker is killed (SIGKILL, no warm shutdown) while the task runs: the message was
@@ -16,6 +26,9 @@ Both need PostgreSQL and Redis on 127.0.0.1 (`make services`); the test data are
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import hashlib
 import io
 import os
 import signal
@@ -35,13 +48,26 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from apps.meetings.models import MeetingSummary
-from config.celery_app import app as celery_app
+from tests.integration.celery_broker import celery_broker
 from tests.integration.summary_meeting import build_summary_meeting
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
-REDIS_DB = 9  # only these tests use it
+WATCHDOG = Path(__file__).with_name("worker_watchdog.py")
+
+
+def redis_db(environ: Any, test_database: str) -> int:
+    """SUMMARY_TEST_REDIS_DB, else a database from 1 to 15 derived from the test database's
+    name: two runs with their own test databases get, most likely, their own Redis databases."""
+    if environ.get("SUMMARY_TEST_REDIS_DB"):
+        return int(environ["SUMMARY_TEST_REDIS_DB"])
+    return 1 + int(hashlib.sha256(test_database.encode()).hexdigest(), 16) % 15
+
+
+REDIS_DB = redis_db(os.environ, settings.DATABASES["default"]["TEST"]["NAME"])
 REDIS_URL = f"redis://{os.environ.get('REDIS_HOST', '127.0.0.1')}:6379/{REDIS_DB}"
+LOCK_KEY = "tumorboard-summary-tests:owner"
+LOCK_SECONDS = 15 * 60  # longer than these tests; a run killed outright frees it then
 VISIBILITY_TIMEOUT = 5
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,16 +82,28 @@ def _database_url() -> str:
     )
 
 
+_LIVE: set[Worker] = set()
+
+
+@atexit.register
+def _kill_live_workers() -> None:
+    """Pytest exits (an interrupted run included) with no worker left behind."""
+    for worker in list(_LIVE):
+        worker.kill()
+
+
 class Worker:
-    """A `celery worker` subprocess in its own process group, logging to a file."""
+    """A `celery worker` subprocess, under the watchdog, in its own process group, logging to a
+    file."""
 
     def __init__(self, **env: str) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="summary-worker-", suffix=".log")  # noqa: SIM115
         environment = {
-            **os.environ,
+            **{key: value for key, value in os.environ.items() if key != "REDIS_URL"},
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url(),
-            "REDIS_URL": REDIS_URL,
+            # The test settings run tasks in-process unless told otherwise.
+            "CELERY_TEST_BROKER_URL": REDIS_URL,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1",
@@ -74,6 +112,9 @@ class Worker:
         }
         self.process = subprocess.Popen(  # noqa: S603 - our own venv's celery, fixed arguments
             [
+                sys.executable,
+                str(WATCHDOG),
+                str(os.getpid()),
                 str(CELERY),
                 "-A",
                 "config",
@@ -94,11 +135,13 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, killed as one
         )
+        _LIVE.add(self)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # the watchdog leads the group
         self.process.wait(timeout=10)
+        _LIVE.discard(self)
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")[-4000:]
@@ -114,37 +157,36 @@ def workers() -> Iterator[list[Worker]]:
         worker.log.close()
 
 
-def _drop_connections() -> None:
-    """Forget the app's broker connections and result backend: Celery makes them on first use
-    (an in-process task of an earlier test makes the in-memory ones) and keeps them whatever
-    the configuration says afterwards."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)
-
-
 @pytest.fixture
 def real_broker() -> Iterator[None]:
-    """This process sends its tasks through the test's Redis database (flushed first) instead of
-    running them in-process; the app's configuration is restored afterwards."""
+    """This process sends its tasks through the run's Redis database (taken, then flushed)
+    instead of running them in-process; the app's configuration is restored afterwards."""
     connection = redis.Redis.from_url(REDIS_URL)
     try:
         connection.ping()
     except redis.ConnectionError:
         pytest.fail(f"Redis is not running at {REDIS_URL}: run `make services`.")
-    connection.flushdb()
-    keys = ("broker_url", "result_backend", "task_always_eager")
-    saved = {key: celery_app.conf[key] for key in keys}
-    _drop_connections()
-    celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+    if not connection.set(LOCK_KEY, owner, nx=True, ex=LOCK_SECONDS):
+        pytest.fail(
+            f"Redis database {REDIS_DB} is in use by another test run ({LOCK_KEY}): set "
+            "SUMMARY_TEST_REDIS_DB to a free database from 1 to 15."
+        )
+    _flush_but_the_lock(connection)
     try:
-        yield
+        with celery_broker(REDIS_URL):
+            yield
     finally:
-        _drop_connections()
-        celery_app.conf.update(saved)
-        connection.flushdb()
+        _flush_but_the_lock(connection)
+        if connection.get(LOCK_KEY) == owner.encode():
+            connection.delete(LOCK_KEY)
         connection.close()
+
+
+def _flush_but_the_lock(connection: Any) -> None:
+    keys = [key for key in connection.scan_iter() if key != LOCK_KEY.encode()]
+    if keys:
+        connection.delete(*keys)
 
 
 @pytest.fixture

@@ -4,11 +4,15 @@ button with its status panel (browser pages)."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.meetings.models import AgendaItem
+from apps.meetings.models import AgendaItem, MeetingSummary
+from apps.meetings.selectors.summaries import RUNNING_SLACK
 from apps.meetings.services.agenda_moves import agenda_item_move
 from apps.meetings.services.decisions import decision_record
+from apps.meetings.services.summaries import summary_request
 from tests.factories import CaseFactory, MeetingFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -155,3 +159,30 @@ def test_summary_status_page_without_javascript(client, viewer, meeting):
 def test_summary_of_another_hospital_is_404(client, make_user, other_hospital, meeting):
     client.force_login(make_user("coordinator", hospital=other_hospital))
     assert client.post(reverse("meetings:summary", args=[meeting.pk])).status_code == 404
+
+
+def test_summary_panel_shows_a_stuck_summary_with_try_again_and_stops_polling(
+    client, coordinator, item, meeting, django_capture_on_commit_callbacks
+):
+    summary = summary_request(meeting=meeting, actor=coordinator)  # its task never runs
+    long_ago = (
+        timezone.now()
+        - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        - RUNNING_SLACK
+        - datetime.timedelta(minutes=1)
+    )
+    MeetingSummary.objects.filter(pk=summary.pk).update(status="running", started_at=long_ago)
+    client.force_login(coordinator)
+    address = reverse("meetings:summary", args=[meeting.pk])
+
+    stuck = client.get(address, {"seen": "running"}, **HTMX).content.decode()
+
+    assert 'data-status="stuck"' in stuck
+    assert "every 1s" not in stuck  # nothing will move it: no polling
+    assert ">Try again</button>" in stuck
+    assert "The summary has stopped: try again." in stuck  # announced once
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(address, **HTMX)
+    ready = client.get(address, {"seen": "pending"}, **HTMX).content.decode()
+    assert 'data-status="ready"' in ready
+    assert reverse("api:meeting-summary-pdf", args=[meeting.pk, 1]) in ready

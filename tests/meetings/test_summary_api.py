@@ -10,10 +10,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from apps.meetings.models import MeetingSummary
+from apps.meetings.models import MeetingSummary, MeetingSummaryLetter
+from apps.meetings.services import agenda_item_add
 from apps.meetings.services.attendance import attendance_add
-from apps.meetings.services.decisions import action_add
+from apps.meetings.services.decisions import action_add, action_update
+from apps.meetings.services.meetings import agenda_item_remove
 from apps.meetings.services.sign_off import meeting_sign_off
+from tests.factories import CaseFactory
 from tests.integration.summary_meeting import build_summary_meeting
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +322,81 @@ def test_summary_request_through_a_real_token(
 
     assert posted.status_code == 202
     assert _download(client, status["download_url"]).content.startswith(b"%PDF-")
+
+
+def test_summary_changed_and_changed_back_serves_the_earlier_version(
+    requested, client_for, board, django_capture_on_commit_callbacks
+):
+    """A -> B -> A: the meeting is again in the state of version 1, so the request returns
+    version 1's document, and GET (what clients and the panel show) follows it, not the
+    highest version number."""
+    _, first = requested
+    action = board["items"][0].actions.first()
+    client = client_for(board["coordinator"])
+    action_update(action=action, actor=board["coordinator"], data={"done": True})
+    second = _request(client, board["meeting"], django_capture_on_commit_callbacks).json()
+    assert client.get(_url(board["meeting"])).json()["version"] == second["version"] == 2
+
+    action_update(action=action, actor=board["coordinator"], data={"done": False})
+    back = _request(client, board["meeting"], django_capture_on_commit_callbacks)
+    status = client.get(_url(board["meeting"])).json()
+
+    assert back.status_code == 200
+    assert back.json()["version"] == 1
+    assert status["version"] == 1
+    assert status["id"] == first["id"]
+    assert status["download_url"] == first["download_url"]
+    assert status["checksum"] == first["checksum"]
+    assert MeetingSummary.objects.filter(meeting=board["meeting"]).count() == 2
+
+
+def test_summary_letter_outlives_its_agenda_item(
+    requested, client_for, board, hospital, django_capture_on_commit_callbacks
+):
+    """An item taken off the agenda keeps its letters in the versions already made, and an item
+    removed between the request and the render does not fail the render."""
+    extra = agenda_item_add(
+        meeting=board["meeting"],
+        case=CaseFactory(patient__hospital=hospital, patient__mrn="SUMM-EXTRA"),
+        actor=board["coordinator"],
+    )
+    client = client_for(board["coordinator"])
+    _request(client, board["meeting"], django_capture_on_commit_callbacks)
+    made = client.get(_url(board["meeting"])).json()
+    letter = next(letter for letter in made["letters"] if letter["item"] == str(extra.pk))
+
+    agenda_item_remove(item=extra, actor=board["coordinator"])
+
+    kept = MeetingSummaryLetter.objects.get(summary_id=made["id"], item_ref=extra.pk)
+    assert kept.agenda_item_id is None
+    assert (kept.position, kept.patient) == (letter["position"], letter["patient"])
+    download = _download(client, letter["download_url"])
+    assert "SUMM-EXTRA" in "\n".join(_text(download.content))
+    assert download["Content-Disposition"].endswith(f'-{str(extra.pk)[:8]}.pdf"')
+    assert client.get(_url(board["meeting"])).json()["letters"] == made["letters"]
+
+
+def test_summary_item_removed_before_the_render_still_renders(
+    board, client_for, hospital, django_capture_on_commit_callbacks
+):
+    extra = agenda_item_add(
+        meeting=board["meeting"],
+        case=CaseFactory(patient__hospital=hospital, patient__mrn="SUMM-GONE"),
+        actor=board["coordinator"],
+    )
+    client = client_for(board["coordinator"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        posted = client.post(_url(board["meeting"]))
+    agenda_item_remove(item=extra, actor=board["coordinator"])
+
+    for callback in queued:  # the worker picks the task up now
+        callback()
+    status = client.get(_url(board["meeting"])).json()
+
+    assert posted.status_code == 202
+    assert status["status"] == "ready", status["error"]
+    assert status["attempts"] == 1
+    assert len(status["letters"]) == 4
+    gone = MeetingSummaryLetter.objects.get(summary_id=status["id"], item_ref=extra.pk)
+    assert gone.agenda_item_id is None
+    assert gone.patient == f"{extra.case.patient.given_name} {extra.case.patient.family_name}"

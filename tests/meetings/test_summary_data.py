@@ -9,13 +9,10 @@ import pytest
 from django.utils import timezone
 
 from apps.meetings.models import MeetingSummary
+from apps.meetings.selectors.summaries import PENDING_REQUEUE_AFTER
 from apps.meetings.services import agenda_item_add
 from apps.meetings.services.agenda_moves import agenda_item_move
-from apps.meetings.services.summaries import (
-    PENDING_REQUEUE_AFTER,
-    summary_documents,
-    summary_request,
-)
+from apps.meetings.services.summaries import summary_documents, summary_request
 from apps.meetings.summary_data import content_key, summary_data
 from apps.patients.services import case_update
 from tests.factories import CaseFactory, MeetingFactory

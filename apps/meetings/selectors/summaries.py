@@ -1,14 +1,26 @@
 """Reads of a meeting's printable summaries. The meeting comes from `meeting_get(user=...)`,
 which scopes it to the user's hospital; its summaries are then the user's to read (every role
 of the hospital reads the agenda, and so the summary). The PDF bytes are deferred except where
-a file is downloaded."""
+a file is downloaded.
+
+The meeting's current summary is the version asked for last (`requested_at`), not the highest
+version number: a meeting changed and changed back is again in the state of an earlier version,
+and a request then returns that version's document.
+
+A summary can be stuck: its task's message lost (a broker restarted without persistence), or
+its render killed without a redelivery in sight (an eager web process that died, a task past
+its hard time limit). `summary_stuck` says so; a new request queues it again, and the status
+panel offers that instead of polling for ever."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 
@@ -19,18 +31,40 @@ from . import _uuid
 NO_SUMMARY = "No summary has been requested for this meeting yet."
 NOT_READY = "This summary is not ready: see its status."
 
+# A pending summary whose task has not started after this long lost its message. The task is
+# idempotent, so a message that was merely slow costs nothing but a no-op.
+PENDING_REQUEUE_AFTER = datetime.timedelta(minutes=10)
+# A running render ends within the task's hard time limit (CELERY_TASK_TIME_LIMIT, when the
+# worker kills it) or its worker died; past it and this slack (clock skew, the worker's own
+# bookkeeping) nothing will finish it before the broker's visibility timeout, an hour away.
+RUNNING_SLACK = datetime.timedelta(minutes=2)
+
+
+def summary_stuck(summary: MeetingSummary, *, now: datetime.datetime | None = None) -> bool:
+    """True when the summary is pending or running but nothing will finish it: asking again
+    queues it again."""
+    now = now or timezone.now()
+    if summary.status == SummaryStatus.PENDING:
+        return now - summary.updated_at > PENDING_REQUEUE_AFTER
+    if summary.status == SummaryStatus.RUNNING:
+        started = summary.started_at or summary.updated_at
+        limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + RUNNING_SLACK
+        return now - started > limit
+    return False
+
 
 def _summaries(meeting: Meeting) -> QuerySet[MeetingSummary]:
     return MeetingSummary.objects.filter(meeting=meeting).defer("pdf", "data")
 
 
 def summary_latest(*, meeting: Meeting) -> MeetingSummary | None:
-    """The meeting's newest summary version, or None when none was requested."""
-    return _summaries(meeting).order_by("-version").first()
+    """The meeting's current summary, the one asked for last (the highest version of those
+    asked for at the same moment), or None when none was requested."""
+    return _summaries(meeting).order_by("-requested_at", "-version").first()
 
 
 def summary_latest_get(*, meeting: Meeting) -> MeetingSummary:
-    """The newest summary; a 404 that says so when there is none yet."""
+    """The current summary; a 404 that says so when there is none yet."""
     summary = summary_latest(meeting=meeting)
     if summary is None:
         raise ApplicationError(
@@ -57,8 +91,9 @@ def summary_pdf_get(*, meeting: Meeting, version: Any) -> MeetingSummary:
 def summary_letter_get(*, meeting: Meeting, version: Any, item_id: Any) -> MeetingSummaryLetter:
     """The outcome letter of one agenda item in a ready summary version; else 404."""
     summary = summary_pdf_get(meeting=meeting, version=version)
+    # By the item's id as rendered: the letter stays downloadable after the item is removed.
     letter = (
-        MeetingSummaryLetter.objects.filter(summary=summary, agenda_item_id=_uuid(item_id))
+        MeetingSummaryLetter.objects.filter(summary=summary, item_ref=_uuid(item_id))
         .select_related("summary")
         .first()
     )
@@ -74,32 +109,28 @@ def summary_status(summary: MeetingSummary) -> dict[str, Any]:
     meeting_id, version = summary.meeting_id, summary.version
     letters: list[dict[str, Any]] = []
     if ready:
+        # What the letters were rendered with (the agenda may have changed since).
         rows = (
             MeetingSummaryLetter.objects.filter(summary=summary)
-            .order_by("agenda_item__position")
-            .values_list(
-                "agenda_item_id",
-                "agenda_item__position",
-                "agenda_item__case__patient__given_name",
-                "agenda_item__case__patient__family_name",
-                "checksum",
-            )
+            .order_by("position", "item_ref")
+            .values_list("item_ref", "position", "patient", "checksum")
         )
         letters = [
             {
-                "item": str(item_id),
+                "item": str(item_ref),
                 "position": position,
-                "patient": f"{given_name} {family_name}",
+                "patient": patient,
                 "checksum": checksum,
                 "download_url": reverse(
-                    "api:meeting-summary-letter-pdf", args=[meeting_id, version, item_id]
+                    "api:meeting-summary-letter-pdf", args=[meeting_id, version, item_ref]
                 ),
             }
-            for item_id, position, given_name, family_name, checksum in rows
+            for item_ref, position, patient, checksum in rows
         ]
     return {
         "id": str(summary.pk),
         "status": summary.status,
+        "stuck": summary_stuck(summary),
         "error": summary.error,
         "version": version,
         "draft": summary.draft,
@@ -107,6 +138,7 @@ def summary_status(summary: MeetingSummary) -> dict[str, Any]:
         "size": summary.size,
         "attempts": summary.attempts,
         "created_at": summary.created_at,
+        "requested_at": summary.requested_at,
         "started_at": summary.started_at,
         "finished_at": summary.finished_at,
         "download_url": reverse("api:meeting-summary-pdf", args=[meeting_id, version])

@@ -28,6 +28,7 @@ ANNOUNCEMENTS = {
     "running": "The summary is being rendered.",
     "ready": "The summary is ready to download.",
     "failed": "The summary could not be made.",
+    "stuck": "The summary has stopped: try again.",
 }
 
 
@@ -36,16 +37,19 @@ def summary_context(
 ) -> dict[str, Any]:
     summary = summary_latest(meeting=meeting)
     status = summary_status(summary) if summary is not None else None
+    # A stuck summary is shown as such, with the button, and not polled: nothing will move it.
+    shown = None if status is None else ("stuck" if status["stuck"] else status["status"])
     # Announced only when the status differs from the one the page last showed (`seen`).
     seen = request.POST.get("seen") if request.method == "POST" else request.GET.get("seen")
     announce = ""
-    if request.htmx and status is not None and status["status"] != seen:
-        announce = ANNOUNCEMENTS.get(status["status"], "")
+    if request.htmx and shown is not None and shown != seen:
+        announce = ANNOUNCEMENTS.get(shown, "")
     return {
         "announce": announce,
         "meeting": meeting,
         "summary": status,
-        "summary_polling": status is not None and status["status"] in IN_FLIGHT,
+        "summary_shown": shown,
+        "summary_polling": shown in IN_FLIGHT,
         "summary_error": error,
         "can_request_summary": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
     }

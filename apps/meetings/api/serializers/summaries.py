@@ -19,6 +19,10 @@ class SummaryLetterOutputSerializer(serializers.Serializer):
 class SummaryStatusOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=SummaryStatus.choices)
+    stuck = serializers.BooleanField(
+        help_text="Pending or running, but nothing will finish it (its task was lost or its "
+        "worker died): POST again to queue it again."
+    )
     error = serializers.CharField(
         allow_blank=True, help_text="Why the last attempt failed (blank when it did not)."
     )
@@ -30,8 +34,14 @@ class SummaryStatusOutputSerializer(serializers.Serializer):
         allow_null=True, help_text="SHA-256 of the PDF (also its ETag); null until ready."
     )
     size = serializers.IntegerField(allow_null=True, help_text="PDF size in bytes.")
-    attempts = serializers.IntegerField(help_text="Render attempts so far.")
+    attempts = serializers.IntegerField(
+        help_text="Render attempts since it was last queued (it fails after six)."
+    )
     created_at = serializers.DateTimeField()
+    requested_at = serializers.DateTimeField(
+        help_text="When this version was last asked for: the current summary is the one asked "
+        "for last."
+    )
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     download_url = serializers.CharField(

@@ -63,15 +63,17 @@ class _PdfView(APIView):
 
 
 class SummaryView(APIView):
-    """The meeting's summary job: request it, or read the newest one's status."""
+    """The meeting's summary job: request it, or read the current one's status."""
 
     write_roles = {Role.COORDINATOR, Role.CLINICIAN}
 
     @extend_schema(
-        summary="The status of the meeting's newest summary",
+        summary="The status of the meeting's current summary",
         description=(
-            "pending, running, ready (with the download URLs of the PDF and of each case's "
-            "outcome letter) or failed (with the error). 404 when none was requested yet."
+            "The summary asked for last: pending, running, ready (with the download URLs of the "
+            "PDF and of each case's outcome letter) or failed (with the error); `stuck` when it "
+            "is pending or running but nothing will finish it (POST again). 404 when none was "
+            "requested yet."
         ),
         parameters=[MEETING_ID],
         responses={200: SummaryStatusOutputSerializer, **ERROR_RESPONSES},
@@ -87,8 +89,9 @@ class SummaryView(APIView):
             "Renders the summary PDF and an outcome letter per case in the background. An "
             "unchanged meeting gets its existing summary back: 200 when it is ready, 202 while "
             "it renders. A change to the meeting (a decision, an action, the attendance, the "
-            "sign-off) makes a new version (202). A failed one is rendered again (202). The "
-            "summary is marked DRAFT until the meeting is signed off. Poll GET for the status."
+            "sign-off) makes a new version (202); changing it back returns the earlier version. "
+            "A failed or stuck one is rendered again (202). The summary is marked DRAFT until "
+            "the meeting is signed off. Poll GET for the status."
         ),
         parameters=[MEETING_ID],
         request=None,
@@ -115,6 +118,7 @@ class SummaryView(APIView):
                 "checksum",
                 "size",
                 "attempts",
+                "requested_at",
                 "started_at",
                 "finished_at",
                 "updated_at",
@@ -155,6 +159,6 @@ class SummaryLetterPdfView(_PdfView):
         # No names in the file name: it ends up in download folders and proxy logs.
         filename = (
             f"mdt-outcome-{meeting.scheduled_for:%Y-%m-%d}-v{letter.summary.version}-"
-            f"{str(letter.agenda_item_id)[:8]}.pdf"
+            f"{str(letter.item_ref)[:8]}.pdf"
         )
         return _pdf_response(letter.pdf, letter.checksum, filename)
