@@ -199,6 +199,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.5,
     "interval_max": 0.5,
     "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2),
+    # A broker that accepts the connection but never answers (frozen, or a half-open connection
+    # after a network split) must not hang the request either. Longer than the worker's 1 s
+    # BRPOP polls, so consuming is not affected.
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

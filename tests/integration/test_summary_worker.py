@@ -6,8 +6,10 @@ through that Redis, and reads the outcome through the API, as a client would.
 Two runs on one machine must not share the Redis database (each flushes it): REDIS_DB is
 SUMMARY_TEST_REDIS_DB when set, else derived from the test database's name (TEST_DATABASE_NAME,
 which already separates runs) as a number from 1 to 15 (0 is the application's). Two names can
-hash alike: a run takes a lock key in its database first and stops, saying so, when another run
-holds it; set SUMMARY_TEST_REDIS_DB then.
+hash alike: each test takes a lock key in its database first and stops, saying so, when another
+run that is still alive holds it (the lock of a run killed outright is taken over); set
+SUMMARY_TEST_REDIS_DB then. A database holding keys these tests did not write (no marker key) is
+never flushed: the test stops and asks for another.
 
 Workers never outlive the run: each is killed (its process group) after its test, an atexit
 handler kills any left when pytest exits, and each runs under worker_watchdog.py, which kills
@@ -32,6 +34,7 @@ import hashlib
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,9 @@ def redis_db(environ: Any, test_database: str) -> int:
 REDIS_DB = redis_db(os.environ, settings.DATABASES["default"]["TEST"]["NAME"])
 REDIS_URL = f"redis://{os.environ.get('REDIS_HOST', '127.0.0.1')}:6379/{REDIS_DB}"
 LOCK_KEY = "tumorboard-summary-tests:owner"
+# Set in a database these tests have used: they flush only a database that is empty or has it,
+# never one that something else keeps its data in.
+MARKER_KEY = "tumorboard-summary-tests:marker"
 LOCK_SECONDS = 15 * 60  # longer than these tests; a run killed outright frees it then
 VISIBILITY_TIMEOUT = 5
 
@@ -138,9 +144,12 @@ class Worker:
         _LIVE.add(self)
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # the watchdog leads the group
-        self.process.wait(timeout=10)
+        # Once the group's leader (the watchdog) is reaped its id may be reused: signal only a
+        # group whose leader is still ours.
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # the watchdog leads the group
+            self.process.wait(timeout=10)
         _LIVE.discard(self)
 
     def output(self) -> str:
@@ -166,25 +175,72 @@ def real_broker() -> Iterator[None]:
         connection.ping()
     except redis.ConnectionError:
         pytest.fail(f"Redis is not running at {REDIS_URL}: run `make services`.")
-    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
-    if not connection.set(LOCK_KEY, owner, nx=True, ex=LOCK_SECONDS):
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+    if not _take_lock(connection, owner):
         pytest.fail(
-            f"Redis database {REDIS_DB} is in use by another test run ({LOCK_KEY}): set "
-            "SUMMARY_TEST_REDIS_DB to a free database from 1 to 15."
+            f"Redis database {REDIS_DB} is in use by another test run that is still running "
+            f"({LOCK_KEY}): wait for it, or set SUMMARY_TEST_REDIS_DB to a free database (1-15)."
         )
-    _flush_but_the_lock(connection)
+    ours = False
     try:
+        if not connection.exists(MARKER_KEY) and _others(connection):
+            pytest.fail(
+                f"Redis database {REDIS_DB} holds data these tests did not write: set "
+                "SUMMARY_TEST_REDIS_DB to an empty database (1-15); it is flushed."
+            )
+        connection.set(MARKER_KEY, "1")
+        ours = True
+        _flush_but_ours(connection)
         with celery_broker(REDIS_URL):
             yield
     finally:
-        _flush_but_the_lock(connection)
+        if ours:
+            _flush_but_ours(connection)
         if connection.get(LOCK_KEY) == owner.encode():
             connection.delete(LOCK_KEY)
         connection.close()
 
 
-def _flush_but_the_lock(connection: Any) -> None:
-    keys = [key for key in connection.scan_iter() if key != LOCK_KEY.encode()]
+def _take_lock(connection: Any, owner: str) -> bool:
+    """Take the database for this test; take it over from a run that was killed outright (its
+    process on this machine is gone), instead of waiting for the lock to expire."""
+    if connection.set(LOCK_KEY, owner, nx=True, ex=LOCK_SECONDS):
+        return True
+    holder = (connection.get(LOCK_KEY) or b"").decode()
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+        return False
+    with connection.pipeline() as pipe:
+        try:
+            pipe.watch(LOCK_KEY)
+            if (pipe.get(LOCK_KEY) or b"").decode() != holder:
+                return False
+            pipe.multi()
+            pipe.set(LOCK_KEY, owner, ex=LOCK_SECONDS)
+            pipe.execute()
+        except redis.WatchError:
+            return False
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _others(connection: Any) -> list[bytes]:
+    ours = {LOCK_KEY.encode(), MARKER_KEY.encode()}
+    return [key for key in connection.scan_iter() if key not in ours]
+
+
+def _flush_but_ours(connection: Any) -> None:
+    keys = _others(connection)
     if keys:
         connection.delete(*keys)
 

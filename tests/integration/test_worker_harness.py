@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import redis
 
 from tests.integration.test_summary_worker import WATCHDOG, redis_db
 
@@ -69,3 +72,27 @@ def test_worker_watchdog_passes_the_worker_s_exit_status_on():
         timeout=30,
     )
     assert done.returncode == 3
+
+
+def test_the_lock_of_a_run_killed_outright_is_taken_over_a_live_ones_is_not():
+    from tests.integration import test_summary_worker as harness
+
+    connection = redis.Redis.from_url(harness.REDIS_URL)
+    try:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        host = socket.gethostname()
+        connection.set(harness.LOCK_KEY, f"{host}:{dead.pid}:killed", ex=60)
+        assert harness._take_lock(connection, f"{host}:{os.getpid()}:me")
+        assert connection.get(harness.LOCK_KEY) == f"{host}:{os.getpid()}:me".encode()
+
+        connection.set(harness.LOCK_KEY, f"{host}:{os.getppid()}:alive", ex=60)
+        assert not harness._take_lock(connection, f"{host}:{os.getpid()}:me")
+        connection.set(harness.LOCK_KEY, f"elsewhere:{dead.pid}:other-machine", ex=60)
+        assert not harness._take_lock(connection, f"{host}:{os.getpid()}:me")
+    finally:
+        # Only a lock this test wrote: another run's is left alone.
+        holder = (connection.get(harness.LOCK_KEY) or b"").decode()
+        if holder.endswith((":me", ":alive", ":other-machine", ":killed")):
+            connection.delete(harness.LOCK_KEY)
+        connection.close()

@@ -6,7 +6,10 @@ queued again on request, a task redelivered too often gives up, and a broker tha
 reached fails the summary, not the request. The renderer is made to fail by replacing
 it; the worker and the database are real (the killed-worker case is tests/integration)."""
 
+import contextlib
 import datetime
+import socket
+import threading
 import time
 
 import pytest
@@ -291,3 +294,47 @@ def test_summary_task_ignores_its_result():
     """The status lives in the database: no result is stored, and queueing does not
     subscribe to a result backend (one more connection that can hang)."""
     assert summary_render.ignore_result is True
+
+
+@pytest.fixture
+def silent_broker():
+    """A server that accepts connections and never answers: a frozen broker, or a half-open
+    connection after a network split."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_summary_silent_broker_does_not_hang_the_request(
+    hospital, make_user, client_for, silent_broker
+):
+    board = build_summary_meeting(hospital, make_user, cases=1)
+    client = client_for(board["coordinator"])
+    url = reverse("api:meeting-summary", args=[board["meeting"].id])
+
+    with celery_broker(silent_broker):
+        started = time.monotonic()
+        posted = client.post(url)
+        elapsed = time.monotonic() - started
+
+    assert posted.status_code == 202, posted.content
+    assert elapsed < 30  # the socket timeout (5 s) and one retry, not for ever
+    assert client.get(url).json()["error"] == BROKER_UNREACHABLE

@@ -71,7 +71,15 @@ def summary_request(*, meeting: Meeting, actor: Any) -> MeetingSummary:
     locked = lock_meeting(meeting)
     data = summary_data(meeting=locked)
     key = content_key(data)
-    existing = MeetingSummary.objects.filter(meeting=locked, content_key=key).defer("pdf").first()
+    # Locked too (its own row only): a task storing the render meanwhile must not be written
+    # over with this older copy.
+    existing = (
+        MeetingSummary.objects.select_for_update(of=("self",))
+        .filter(meeting=locked, content_key=key)
+        .order_by()
+        .defer("pdf")
+        .first()
+    )
     now = timezone.now()
     if existing is not None:
         if existing.status == SummaryStatus.FAILED or summary_stuck(existing, now=now):
