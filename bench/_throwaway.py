@@ -3,6 +3,13 @@ real one. Imported by the scripts beside it (which put the repository root on `s
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 
 def throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
     """Create (or drop) database `name` on the server of `server_url`; return its URL."""
@@ -14,3 +21,41 @@ def throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
             connection.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = server_url.rpartition("/")
     return f"{base}/{name}"
+
+
+@contextlib.contextmanager
+def throwaway_django(prefix: str, *, postgres_url: str, sqlite: bool) -> Iterator[str]:
+    """Django set up (production settings, tasks in-process) on a migrated throwaway database:
+    a temporary SQLite file with `sqlite`, else a new database on the PostgreSQL server of
+    `postgres_url`. Yields the database's label; drops the database afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"{prefix}-bench-"))
+    database_name = f"{prefix}_bench_{os.getpid()}"
+    if sqlite:
+        database_url, label = f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite"
+    else:
+        database_url = throwaway_postgres(postgres_url, database_name, create=True)
+        label = "PostgreSQL"
+    try:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.production",
+                "SECRET_KEY": "bench-only-not-a-secret",
+                "DATABASE_URL": database_url,
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "LOG_LEVEL": "WARNING",
+                "CONN_MAX_AGE": "0",
+            }
+        )
+        os.environ.pop("REDIS_URL", None)
+        import django
+        from django.core.management import call_command
+        from django.db import connections
+
+        django.setup()
+        call_command("migrate", "--noinput", verbosity=0)
+        yield label
+        connections.close_all()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if not sqlite:
+            throwaway_postgres(postgres_url, database_name, create=False)

@@ -19,10 +19,8 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -30,29 +28,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._throwaway import throwaway_postgres  # noqa: E402
+from bench._throwaway import throwaway_django  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 EXAMPLES = ["bilobar-two-stage-primary-in-situ", "solitary-metachronous-low-risk"]
 EXAMPLES += ["lung-and-peritoneum-unresectable-ehd"]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def _setup_django(database_url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "SECRET_KEY": "bench-only-not-a-secret",
-            "DATABASE_URL": database_url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "0",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
 
 
 def _build(meetings: int, items: int) -> Any:
@@ -206,21 +187,9 @@ def main() -> None:
     where.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="concordance-bench-"))
-    database_name = f"concordance_bench_{os.getpid()}"
-    if args.sqlite:
-        database_url, label = f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite"
-    else:
-        database_url = throwaway_postgres(args.postgres, database_name, create=True)
-        label = "PostgreSQL"
-    try:
-        _setup_django(database_url)
-        from django.core.management import call_command
-        from django.db import connections
-
+    with throwaway_django("concordance", postgres_url=args.postgres, sqlite=args.sqlite) as label:
         from apps.meetings.selectors.concordance import concordance_summary
 
-        call_command("migrate", "--noinput", verbosity=0)
         viewer = _build(args.meetings, args.items)
         print(f"concordance_summary on {label}, {args.rounds} rounds:")
         _time("every meeting", lambda: concordance_summary(user=viewer), args.rounds)
@@ -238,11 +207,6 @@ def main() -> None:
             lambda: _serialized(concordance_summary(user=viewer)),
             args.rounds,
         )
-        connections.close_all()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if not args.sqlite:
-            throwaway_postgres(args.postgres, database_name, create=False)
 
 
 def _serialized(result: Any) -> Any:

@@ -23,10 +23,8 @@ import datetime
 import itertools
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._throwaway import throwaway_postgres  # noqa: E402
+from bench._throwaway import throwaway_django  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 EXAMPLES = [
@@ -45,23 +43,6 @@ EXAMPLES = [
     "surgeon-review-pending-extensive",
 ]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def _setup_django(database_url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "SECRET_KEY": "bench-only-not-a-secret",
-            "DATABASE_URL": database_url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "0",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
 
 
 def _people() -> dict[str, Any]:
@@ -177,19 +158,10 @@ def main() -> None:
     if not args.all_cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-    workdir = Path(tempfile.mkdtemp(prefix="summary-bench-"))
-    database_name = f"summary_bench_{os.getpid()}"
-    if args.sqlite:
-        database_url, label = f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite"
-    else:
-        database_url = throwaway_postgres(args.postgres, database_name, create=True)
-        label = "PostgreSQL"
-    try:
-        _setup_django(database_url)
+    with throwaway_django("summary", postgres_url=args.postgres, sqlite=args.sqlite) as label:
         import io
 
-        from django.core.management import call_command
-        from django.db import connection, connections
+        from django.db import connection
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
         from pypdf import PdfReader
@@ -197,7 +169,6 @@ def main() -> None:
         from apps.meetings.pdf import render_letter_pdf, render_summary_pdf
         from apps.meetings.summary_data import summary_data
 
-        call_command("migrate", "--noinput", verbosity=0)
         people = _people()
         meetings = [
             (size, _meeting(people, size, offset)) for offset, size in enumerate(args.sizes)
@@ -240,11 +211,6 @@ def main() -> None:
         if 20 in totals:
             verdict = "under" if totals[20] < 5000 else "OVER"
             print(f"20 cases: {totals[20] / 1000:.2f} s, {verdict} the 5 s aim")
-        connections.close_all()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if not args.sqlite:
-            throwaway_postgres(args.postgres, database_name, create=False)
 
 
 if __name__ == "__main__":
