@@ -67,12 +67,12 @@ def _people() -> dict[str, Any]:
 
 def _meeting(people: dict[str, Any], cases: int, offset: int) -> Any:
     """A meeting of `cases` cases, built through the services as the API would."""
+    from apps.casefacts.services import case_facts_record
     from apps.meetings.services import agenda_item_add, meeting_create
     from apps.meetings.services.attendance import attendance_add
     from apps.meetings.services.decisions import action_add, decision_record, follow_up_update
     from apps.pathways.facts import parse_facts
     from apps.patients.models import MdtCase, Patient
-    from apps.patients.services import case_facts_record
     from apps.recommendations.services import recommendation_create
 
     coordinator, chair = people["coordinator"], people["chair"]
@@ -166,8 +166,8 @@ def main() -> None:
         from django.utils import timezone
         from pypdf import PdfReader
 
-        from apps.meetings.pdf import render_letter_pdf, render_summary_pdf
-        from apps.meetings.summary_data import summary_data
+        from apps.summaries.data import summary_data
+        from apps.summaries.pdf import render_letter_pdf, render_summary_pdf
 
         people = _people()
         meetings = [

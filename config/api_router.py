@@ -7,13 +7,15 @@ from apps.core.api.views import MeView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
 from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
 from apps.meetings.api.views.meetings import MeetingViewSet
-from apps.patients.api.views import CaseViewSet, PatientViewSet
+from apps.patients.api.views import PatientViewSet
 from apps.recommendations.api.views import (
     CaseRecommendationHistoryView,
     CaseRecommendationView,
     PathwayDescribeView,
     PathwayEvaluateView,
 )
+from apps.summaries.api.urls import urlpatterns as summary_urlpatterns
+from apps.workspace.api.views import CaseViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -41,5 +43,6 @@ urlpatterns = [
         name="case-recommendations",
     ),
     *meeting_urlpatterns,
+    *summary_urlpatterns,
     *router.urls,
 ]

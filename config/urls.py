@@ -5,16 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.core import views as core_views
+from apps.workspace.views import dashboard
 
 admin.site.site_header = "Tumour board assistant: administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard.home, name="home"),
     # Browser pages: each app names its full paths.
-    path("", include("apps.patients.urls")),
-    path("", include("apps.recommendations.urls")),
+    path("", include("apps.workspace.urls")),
     path("", include("apps.meetings.urls")),
+    path("", include("apps.summaries.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

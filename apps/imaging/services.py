@@ -1,4 +1,5 @@
-"""Writes of imaging findings: the liver part of a case's facts, imaging studies and lesions."""
+"""Writes of imaging findings: imaging studies and liver lesions one at a time (the API's
+resources). The liver part of a whole set of facts is written by `apps.casefacts`."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from apps.core.services import assign, delete_audited, save_audited
-from apps.pathways.facts import LESIONS_MAX, ExtrahepaticFacts, LiverFacts
+from apps.pathways.facts import LESIONS_MAX
 from apps.patients.models import MdtCase
+from apps.patients.services import case_facts_touch, case_require_open
 
 from .choices import Modality
-from .models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
+from .models import ImagingStudy, LiverLesion
 
 LESION_FIELDS = (
     "segment",
@@ -26,62 +28,11 @@ LESION_FIELDS = (
 )
 
 
-def liver_facts_record(
-    *, case: MdtCase, liver: LiverFacts, extrahepatic: ExtrahepaticFacts, actor: Any
-) -> bool:
-    """Bring the liver assessment, the lesions (matched by position) and the extrahepatic sites
-    (matched by site) in line with the facts; True when anything changed. Lesions keep their
-    link to an imaging study when they stay in place."""
-    changed = False
-    assessment = LiverAssessment.objects.filter(case=case).first() or LiverAssessment(case=case)
-    if assign(
-        assessment,
-        {
-            "hepatic_veins_involved": liver.hepatic_veins_involved,
-            "both_portal_pedicles_involved": liver.both_portal_pedicles_involved,
-            "future_liver_remnant_percent": liver.flr_percent,
-            "parenchyma": liver.parenchyma,
-            "r0_feasible": liver.r0_feasible,
-        },
-    ):
-        save_audited(assessment, actor=actor)
-        changed = True
-
-    existing = list(LiverLesion.objects.filter(case=case).order_by("position"))
-    for extra in existing[len(liver.lesions) :]:
-        delete_audited(extra, actor=actor)
-        changed = True
-    for position, lesion_facts in enumerate(liver.lesions):
-        lesion = existing[position] if position < len(existing) else LiverLesion(case=case)
-        values = {field: getattr(lesion_facts, field) for field in LESION_FIELDS}
-        if assign(lesion, {"position": position, **values}):
-            save_audited(lesion, actor=actor)
-            changed = True
-
-    sites = {site.site: site for site in ExtrahepaticSite.objects.filter(case=case)}
-    wanted = {entry.site for entry in extrahepatic.sites}
-    for name, site in sites.items():
-        if name not in wanted:
-            delete_audited(site, actor=actor)
-            changed = True
-    for position, entry in enumerate(extrahepatic.sites):
-        site = sites.get(entry.site) or ExtrahepaticSite(case=case, site=entry.site)
-        if assign(site, {"resectable": entry.resectable, "position": position}):
-            save_audited(site, actor=actor)
-            changed = True
-    return changed
-
-
 def _facts_changed(case: MdtCase, actor: Any) -> None:
-    from apps.patients.services import case_facts_touch
-
     case_facts_touch(case=case, actor=actor)
 
 
 def _require_open(case: MdtCase) -> None:
-    # Imported here: the patients services import this module for the liver part of the facts.
-    from apps.patients.services import case_require_open
-
     case_require_open(case=case)
 
 

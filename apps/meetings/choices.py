@@ -39,13 +39,3 @@ class DepartureReason(models.TextChoices):
 # synchronous-crlm-review-2024 (Conclusion), within the full team of
 # liver-metastasis-concepts-review (Conclusions).
 QUORUM_SPECIALTIES = ("liver_surgeon", "medical_oncologist", "radiologist")
-
-
-class SummaryStatus(models.TextChoices):
-    """Where a meeting summary's rendering has got: queued, being rendered, stored, or given up
-    after its retries (with the error)."""
-
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"

@@ -3,7 +3,7 @@ The POST-only addresses are the panels' actions; each answers its panel for htmx
 
 from django.urls import path
 
-from .views import agenda, attendance, case_history, meetings, review, summary
+from .views import agenda, attendance, case_history, meetings, review
 
 app_name = "meetings"
 
@@ -31,7 +31,6 @@ urlpatterns = [
         attendance.attendance_remove_page,
         name="attendance-remove",
     ),
-    path(f"{MEETING}summary/", summary.summary, name="summary"),
     path(ITEM, review.item_review, name="item-review"),
     path(f"{ITEM}vote/", review.vote, name="item-vote"),
     path(f"{ITEM}votes/reveal/", review.votes_reveal_page, name="item-votes-reveal"),

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.casefacts.selectors import case_facts
 from apps.core.exceptions import ApplicationError
 from apps.core.services import save_audited
 from apps.pathways import registry
 from apps.pathways.facts import FactsValidationError, parse_facts
 from apps.pathways.result import result_to_dict
 from apps.patients.models import MdtCase
-from apps.patients.selectors import case_facts
 from apps.patients.services import FINISHED_STATUSES
 
 from .models import RecommendationSnapshot

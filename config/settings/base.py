@@ -34,11 +34,14 @@ INSTALLED_APPS = [
     "simple_history",
     "template_partials",
     "django_htmx",
+    # Lowest first: an app imports only the apps above it in this list (README, Architecture).
     "apps.core",
     "apps.patients",
     "apps.imaging",
-    "apps.meetings",
     "apps.recommendations",
+    "apps.meetings",
+    "apps.summaries",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +165,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery -----------------------------------------------------------------------------------
 # Tasks are acknowledged late and requeued when their worker dies, so a killed worker loses no
-# work (apps/meetings/tasks.py); with Redis, a delivered but unacknowledged message goes back to
+# work (apps/summaries/tasks.py); with Redis, a delivered but unacknowledged message goes back to
 # the queue once the visibility timeout has passed (the sweep runs every restore interval times
 # the throttle, and when a worker starts). The timeout must exceed the longest task (the hard
 # time limit), or a slow task would be delivered twice.
@@ -191,7 +194,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     # A web request that queues a task must not hang on a broker that is down: connecting gives
     # up after one retry and a short timeout, and the caller records the failure (the summary
-    # is marked failed: apps.meetings.services.summaries._enqueue). A worker's own connection
+    # is marked failed: apps.summaries.services._send). A worker's own connection
     # passes its retries explicitly (broker_connection_max_retries), so it still waits for the
     # broker to come back.
     "max_retries": 1,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.patients.models import MdtCase
 from tests.browser.conftest import fill_form, log_in, screenshot, unlabelled_fields
 from tests.conftest import EXAMPLES_DIR
-from tests.patients.test_pages import intake_data
+from tests.workspace.test_case_pages import intake_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +65,7 @@ def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_p
 
     page.get_by_role("button", name="Create case").click()
     created = MdtCase.objects.get(patient__mrn="BROWSER-1")
-    page.wait_for_url(f"**{reverse('patients:case-detail', args=[created.id])}")
+    page.wait_for_url(f"**{reverse('workspace:case-detail', args=[created.id])}")
     assert (
         page.get_by_test_id("primary-recommendation").get_attribute("data-code")
         == (expected["primary"])
@@ -82,7 +82,7 @@ def test_an_error_shows_beside_its_field_as_it_is_left_and_nothing_typed_is_lost
 ):
     page = new_page()
     log_in(page, coordinator)
-    page.goto(reverse("patients:case-new"))
+    page.goto(reverse("workspace:case-new"))
     segment = page.locator('[name="liver.lesions[0].segment"]')
     segment.fill("9")
     segment.press("Tab")
@@ -103,7 +103,7 @@ def test_an_error_shows_beside_its_field_as_it_is_left_and_nothing_typed_is_lost
 def test_enter_in_a_field_submits_the_form_and_keeps_every_lesion(new_page, coordinator):
     page = new_page()
     log_in(page, coordinator)
-    page.goto(reverse("patients:case-new"))
+    page.goto(reverse("workspace:case-new"))
     page.get_by_role("button", name="Add lesion").click()
     page.locator('[name="liver.lesions[1].segment"]').wait_for()
     fill_form(page, {"liver.lesions[0].segment": "7", "liver.lesions[1].segment": "3"})
@@ -121,7 +121,7 @@ def test_intake_works_without_javascript(browser, live_server, coordinator):
     try:
         page = context.new_page()
         log_in(page, coordinator)
-        page.goto(reverse("patients:case-new"))
+        page.goto(reverse("workspace:case-new"))
         page.get_by_role("button", name="Add lesion").click()  # a real submit button
         assert page.locator('[name="liver.lesions[1].segment"]').count() == 1
         case, expected = _example(EXAMPLE)

@@ -125,9 +125,9 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
     # Readable on a small laptop and on a projector: no page scrolls sideways.
     pages = [
         reverse("home"),
-        reverse("patients:case-list"),
-        reverse("patients:case-new"),
-        reverse("patients:case-detail", args=[recorded.agenda_item.case_id]),
+        reverse("workspace:case-list"),
+        reverse("workspace:case-new"),
+        reverse("workspace:case-detail", args=[recorded.agenda_item.case_id]),
         reverse("meetings:meeting-list"),
         reverse("meetings:meeting-detail", args=[meeting.id]),
         reverse("meetings:item-review", args=[meeting.id, recorded.agenda_item_id]),

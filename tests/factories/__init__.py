@@ -5,12 +5,12 @@ import datetime
 import factory
 from django.contrib.auth.models import Group, User
 
+from apps.casefacts.services import case_facts_record
 from apps.core.models import Hospital, StaffProfile
 from apps.imaging.models import ImagingStudy
 from apps.meetings.models import Meeting
 from apps.pathways.facts import parse_facts
 from apps.patients.models import MdtCase, Patient
-from apps.patients.services import case_facts_record
 
 PASSWORD = "test-Password-123"  # every factory user's password (MD5-hashed in tests: fast)
 

@@ -50,7 +50,7 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from apps.meetings.models import MeetingSummary
+from apps.summaries.models import MeetingSummary
 from tests.integration.celery_broker import celery_broker
 from tests.integration.summary_meeting import build_summary_meeting
 

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings.models import AgendaItem, MeetingSummary
-from apps.meetings.selectors.summaries import RUNNING_SLACK
+from apps.meetings.models import AgendaItem
 from apps.meetings.services.agenda_moves import agenda_item_move
 from apps.meetings.services.decisions import decision_record
-from apps.meetings.services.summaries import summary_request
+from apps.summaries.models import MeetingSummary
+from apps.summaries.selectors import RUNNING_SLACK
+from apps.summaries.services import summary_request
 from tests.factories import CaseFactory, MeetingFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -123,7 +124,7 @@ def test_summary_button_then_the_pdf_link(
     client.force_login(coordinator)
     page = client.get(reverse("meetings:meeting-detail", args=[meeting.pk])).content.decode()
     assert ">Printable summary</button>" in page
-    address = reverse("meetings:summary", args=[meeting.pk])
+    address = reverse("summaries:summary", args=[meeting.pk])
     # The task is queued on commit: the answer shows the request pending, polling itself.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         pending = client.post(address, **HTMX)
@@ -149,7 +150,7 @@ def test_summary_button_then_the_pdf_link(
 
 def test_summary_status_page_without_javascript(client, viewer, meeting):
     client.force_login(viewer)
-    response = client.get(reverse("meetings:summary", args=[meeting.pk]))
+    response = client.get(reverse("summaries:summary", args=[meeting.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "No summary has been made" in page
@@ -158,7 +159,7 @@ def test_summary_status_page_without_javascript(client, viewer, meeting):
 
 def test_summary_of_another_hospital_is_404(client, make_user, other_hospital, meeting):
     client.force_login(make_user("coordinator", hospital=other_hospital))
-    assert client.post(reverse("meetings:summary", args=[meeting.pk])).status_code == 404
+    assert client.post(reverse("summaries:summary", args=[meeting.pk])).status_code == 404
 
 
 def test_summary_panel_shows_a_stuck_summary_with_try_again_and_stops_polling(
@@ -173,7 +174,7 @@ def test_summary_panel_shows_a_stuck_summary_with_try_again_and_stops_polling(
     )
     MeetingSummary.objects.filter(pk=summary.pk).update(status="running", started_at=long_ago)
     client.force_login(coordinator)
-    address = reverse("meetings:summary", args=[meeting.pk])
+    address = reverse("summaries:summary", args=[meeting.pk])
 
     stuck = client.get(address, {"seen": "running"}, **HTMX).content.decode()
 

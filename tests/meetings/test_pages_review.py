@@ -74,7 +74,7 @@ def test_viewer_cannot_post_anything(client, viewer, item, clinician):
         url("item-action-add", item),
         url("item-action-done", item, action.pk),
         url("item-follow-up", item),
-        reverse("meetings:summary", args=[item.meeting_id]),
+        reverse("summaries:summary", args=[item.meeting_id]),
     ]
     for address in posts:
         assert client.post(address, {"call": "resectable", "intent": "curative"}).status_code == 403

@@ -16,8 +16,9 @@ from apps.meetings.models import (
     DecisionAction,
     ResectabilityVote,
 )
-from apps.meetings.services.summaries import summary_generate, summary_request
 from apps.recommendations.services import recommendation_create
+from apps.summaries.generation import summary_generate
+from apps.summaries.services import summary_request
 from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

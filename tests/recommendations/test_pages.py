@@ -9,7 +9,7 @@ from apps.pathways.registry import evaluate_input
 from apps.pathways.result import result_to_dict
 from apps.recommendations.presentation import panel_context
 from tests.conftest import EXAMPLES, example
-from tests.patients.test_pages import intake_data
+from tests.workspace.test_case_pages import intake_data
 
 EXPECTED = {name: document["expected"] for name, document in EXAMPLES}
 
@@ -18,7 +18,7 @@ EXPECTED = {name: document["expected"] for name, document in EXAMPLES}
 def test_preview_shows_each_examples_primary(client, coordinator, name):
     client.force_login(coordinator)
     response = client.post(
-        reverse("recommendations:preview"), intake_data(example(name)), HTTP_HX_REQUEST="true"
+        reverse("workspace:preview"), intake_data(example(name)), HTTP_HX_REQUEST="true"
     )
 
     html = response.content.decode()
@@ -33,7 +33,7 @@ def test_preview_shows_each_examples_primary(client, coordinator, name):
 def test_preview_lists_missing_fields_while_incomplete(client, coordinator):
     client.force_login(coordinator)
     response = client.post(
-        reverse("recommendations:preview"),
+        reverse("workspace:preview"),
         {"patient.mrn": "X", "liver.lesions[0].segment": "9", "patient.ecog": "1"},
     )
 
@@ -49,7 +49,7 @@ def test_preview_lists_missing_fields_while_incomplete(client, coordinator):
 def test_preview_stores_nothing_and_needs_login(client, viewer):
     from apps.patients.models import MdtCase
 
-    url = reverse("recommendations:preview")
+    url = reverse("workspace:preview")
     data = intake_data(example("solitary-metachronous-low-risk"))
     assert client.post(url, data).status_code == 302
     client.force_login(viewer)  # evaluating writes nothing: every role may

@@ -17,7 +17,6 @@ from .views.decisions import (
     SignOffView,
     StandardOfCareView,
 )
-from .views.summaries import SummaryLetterPdfView, SummaryPdfView, SummaryView
 from .views.votes import VoteListView, VoteRevealView
 
 ITEM = "meetings/<str:meeting_id>/agenda/<str:item_id>/"
@@ -53,16 +52,5 @@ urlpatterns = [
     path(f"{ITEM}actions/", ActionListView.as_view(), name="agenda-item-actions"),
     path(f"{ITEM}actions/<str:action_id>/", ActionDetailView.as_view(), name="agenda-item-action"),
     path(f"{ITEM}follow-up/", FollowUpView.as_view(), name="agenda-item-follow-up"),
-    path("meetings/<str:meeting_id>/summary/", SummaryView.as_view(), name="meeting-summary"),
-    path(
-        "meetings/<str:meeting_id>/summary/<str:version>/pdf/",
-        SummaryPdfView.as_view(),
-        name="meeting-summary-pdf",
-    ),
-    path(
-        "meetings/<str:meeting_id>/summary/<str:version>/letters/<str:item_id>/pdf/",
-        SummaryLetterPdfView.as_view(),
-        name="meeting-summary-letter-pdf",
-    ),
     path("cases/<str:case_id>/meetings/", CaseMeetingsView.as_view(), name="case-meetings"),
 ]

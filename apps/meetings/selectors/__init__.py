@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.core.exceptions import ApplicationError
+from apps.core.ids import uuid_or_none as _uuid
 from apps.core.roles import user_hospital
 
 from ..choices import QUORUM_SPECIALTIES
@@ -25,6 +26,13 @@ def meeting_list(*, user: Any) -> QuerySet[Meeting]:
         Meeting.objects.filter(hospital=hospital)
         .select_related("chair", "signed_off_by")
         .prefetch_related("attendances")
+    )
+
+
+def with_case_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Each meeting with `case_count`: the cases on its agenda that did not move on."""
+    return meetings.annotate(
+        case_count=Count("agenda_items", filter=Q(agenda_items__moved_to__isnull=True))
     )
 
 
@@ -85,13 +93,3 @@ def current_decision(*, item: AgendaItem) -> Decision | None:
     """The item's newest decision version (uses prefetched `decisions` when present)."""
     versions = list(item.decisions.all())
     return max(versions, key=lambda decision: decision.version) if versions else None
-
-
-def _uuid(value: Any) -> Any:
-    """A UUID for filtering, or None for a malformed id (which then matches nothing)."""
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,11 +28,18 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Meeting
-from ..selectors import agenda_list, attendance_list, current_decision, meeting_list, meeting_quorum
+from ..selectors import (
+    agenda_list,
+    attendance_list,
+    current_decision,
+    meeting_list,
+    meeting_quorum,
+    with_case_counts,
+)
 from ..services import meeting_create, meeting_update
 from ..services.sign_off import meeting_sign_off
 from .common import meeting_or_404, render_page, require_role
-from .summary import summary_context
+from .panels import meeting_panels
 
 DETAIL = "meetings/meeting_detail.html"
 PAGE_SIZE = 20
@@ -52,13 +58,6 @@ def quorum_shown(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def with_case_counts(meetings: Any) -> Any:
-    """Each meeting with `case_count`: the cases on its agenda that did not move on."""
-    return meetings.annotate(
-        case_count=Count("agenda_items", filter=Q(agenda_items__moved_to__isnull=True))
-    )
-
-
 def abilities(user: Any, meeting: Meeting) -> dict[str, bool]:
     """What the page offers the user. For showing only: each view enforces its own."""
     roles = user_roles(user)
@@ -73,7 +72,6 @@ def abilities(user: Any, meeting: Meeting) -> dict[str, bool]:
         "edit_attendance": coordinator and is_open,
         "start": coordinator and meeting.status == MeetingStatus.SCHEDULED,
         "sign_off": meeting.chair_id == user.pk and meeting.status == MeetingStatus.IN_PROGRESS,
-        "request_summary": coordinator or clinician,
     }
 
 
@@ -160,7 +158,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **parts: Any) -> dict
         **agenda_context(request, meeting, **parts.get("agenda", {})),
         **attendance_context(request, meeting, **parts.get("attendance", {})),
         **status_context(request, meeting, **parts.get("status", {})),
-        **summary_context(request, meeting),
+        "panels": meeting_panels(request, meeting),
     }
 
 

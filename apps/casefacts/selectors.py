@@ -1,0 +1,116 @@
+"""Reading a case's facts: the pathway input (SPEC section 1) assembled from its records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.pathways.facts import facts_to_dict, parse_facts
+from apps.patients.models import MdtCase
+
+# The one-to-one records the facts are read from (lesions and extrahepatic sites are prefetched).
+FACTS_RELATED = (
+    "patient",
+    "performance_status",
+    "primary_tumour",
+    "presentation",
+    "biomarkers",
+    "treatment_history",
+    "workup_status",
+    "liver_assessment",
+)
+
+
+def case_with_facts(*, case: MdtCase) -> MdtCase:
+    """The case with every record of its facts loaded in three queries."""
+    return (
+        MdtCase.objects.select_related(*FACTS_RELATED)
+        .prefetch_related("liver_lesions", "extrahepatic_sites")
+        .get(pk=case.pk)
+    )
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def case_facts_raw(*, case: MdtCase) -> dict[str, Any]:
+    """The pathway input assembled from the case's records (not yet checked)."""
+    performance = case.performance_status
+    primary = case.primary_tumour
+    presentation = case.presentation
+    biomarkers = case.biomarkers
+    treatment = case.treatment_history
+    workup = case.workup_status
+    liver = case.liver_assessment
+    return {
+        "patient": {
+            "age": case.patient.age_on(case.referred_on),
+            "ecog": performance.ecog,
+            "surgical_fitness": performance.surgical_fitness,
+            "declines_surgery": performance.declines_surgery,
+        },
+        "primary": {
+            "site": primary.site,
+            "in_situ": primary.in_situ,
+            "symptoms": primary.symptoms,
+            "node_positive": primary.node_positive,
+        },
+        "presentation": {
+            "timing": presentation.timing,
+            "disease_free_interval_months": _number(presentation.disease_free_interval_months),
+            "prior_hepatectomy": presentation.prior_hepatectomy,
+        },
+        "biomarkers": {
+            "ras": biomarkers.ras,
+            "braf_v600e": biomarkers.braf_v600e,
+            "msi": biomarkers.msi,
+            "cea_ng_ml": _number(biomarkers.cea_ng_ml),
+        },
+        "liver": {
+            "lesions": [
+                {
+                    "segment": lesion.segment,
+                    "size_mm": _number(lesion.size_mm),
+                    "near_major_vessel": lesion.near_major_vessel,
+                    "peribiliary": lesion.peribiliary,
+                    "subcapsular_or_dome": lesion.subcapsular_or_dome,
+                    "disappeared": lesion.disappeared,
+                }
+                for lesion in case.liver_lesions.all()
+            ],
+            "hepatic_veins_involved": liver.hepatic_veins_involved,
+            "both_portal_pedicles_involved": liver.both_portal_pedicles_involved,
+            "flr_percent": _number(liver.future_liver_remnant_percent),
+            "parenchyma": liver.parenchyma,
+            "r0_feasible": liver.r0_feasible,
+        },
+        "extrahepatic": {
+            "sites": [
+                {"site": site.site, "resectable": site.resectable}
+                for site in case.extrahepatic_sites.all()
+            ]
+        },
+        "treatment": {
+            "prior_systemic_lines": treatment.prior_systemic_lines,
+            "preoperative_cycles": treatment.preoperative_cycles,
+            "latest_response": treatment.latest_response,
+            "chemo_refractory": treatment.chemo_refractory,
+        },
+        "workup": {
+            "mri_hepatospecific_done": workup.mri_hepatospecific_done,
+            "pet_ct_done": workup.pet_ct_done,
+            "colonoscopy_within_6_months": workup.colonoscopy_within_6_months,
+        },
+    }
+
+
+def case_facts(*, case: MdtCase) -> dict[str, Any] | None:
+    """The case's facts as the pathway input (SPEC section 1), or None when none are recorded.
+
+    Raises FactsValidationError when the records no longer make a valid input (e.g. its last
+    lesion was removed), so that callers never evaluate a broken case silently."""
+    if not case.has_facts:
+        return None
+    return facts_to_dict(parse_facts(case_facts_raw(case=case_with_facts(case=case))))

@@ -1,0 +1,199 @@
+"""The case resource of the API: a case with its referral, its facts (`apps.casefacts`) and its
+combined audit trail (every app's records of the case). It gathers several apps, so it lives at
+the top; views parse input, call one service or selector, and render."""
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.casefacts.selectors import case_facts
+from apps.casefacts.services import case_facts_record, case_refer
+from apps.core.api.errors import flatten_errors
+from apps.core.api.schema import ERROR_RESPONSES, FACTS_SCHEMA
+from apps.core.api.viewsets import ServiceModelViewSet
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import user_hospital
+from apps.pathways.facts import FactsValidationError, parse_facts
+from apps.patients import selectors, services
+from apps.patients.api.serializers import (
+    AuditEntrySerializer,
+    CaseCreateInputSerializer,
+    CaseOutputSerializer,
+    CaseUpdateInputSerializer,
+)
+from apps.patients.filters import CaseFilter
+from apps.patients.models import MdtCase, Patient, age_on
+
+from ..selectors import case_audit_trail
+
+
+def _with_age_from_birth_date(raw_facts: Any, age: int) -> Any:
+    """A referral may leave `patient.age` out: it is the age on the referral date."""
+    if not isinstance(raw_facts, dict):
+        return raw_facts
+    patient = raw_facts.get("patient")
+    if patient is None:
+        patient = {}
+    if not isinstance(patient, dict) or "age" in patient:
+        return raw_facts
+    return {**raw_facts, "patient": {**patient, "age": age}}
+
+
+def _field_value(serializer: Any, name: str, body: Any) -> Any:
+    """One envelope field's value when it is valid on its own, else None."""
+    if not isinstance(body, dict) or body.get(name) is None:
+        return None
+    try:
+        return serializer.fields[name].run_validation(body[name])
+    except ValidationError:
+        return None
+
+
+def _parse_facts(data: Any, prefix: str) -> tuple[Any, dict[str, list[str]]]:
+    try:
+        return parse_facts(data), {}
+    except FactsValidationError as error:
+        return None, {
+            f"{prefix}{path}" if path else prefix.rstrip("."): msgs
+            for path, msgs in error.errors.items()
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cases of your hospital",
+        responses={200: CaseOutputSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(
+        summary="A case", responses={200: CaseOutputSerializer, **ERROR_RESPONSES}
+    ),
+    create=extend_schema(
+        summary="Create a case, or a whole referral in one call (coordinator)",
+        description=(
+            "Either `patient_id` (an existing patient) or `patient` (identity; an existing patient "
+            "is matched by MRN and must agree with it). `facts`, when given, is the pathway input "
+            "and is stored in the case's records; `facts.patient.age` may be left out (it is taken "
+            "from the birth date on the referral date) and must match it when given."
+        ),
+        request=CaseCreateInputSerializer,
+        responses={201: CaseOutputSerializer, **ERROR_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        summary="Change a case's question, referrer, date or status (coordinator)",
+        request=CaseUpdateInputSerializer,
+        responses={200: CaseOutputSerializer, **ERROR_RESPONSES},
+    ),
+    destroy=extend_schema(
+        summary="Delete a case never put on an agenda (coordinator)",
+        responses={204: None, **ERROR_RESPONSES},
+    ),
+)
+class CaseViewSet(ServiceModelViewSet):
+    serializer_class = CaseOutputSerializer
+    create_serializer_class = CaseCreateInputSerializer
+    update_serializer_class = CaseUpdateInputSerializer
+    filterset_class = CaseFilter
+    ordering_fields = ["referred_on", "created_at", "updated_at", "status", "patient__family_name"]
+    ordering = ["-referred_on", "-created_at"]
+
+    def get_queryset(self) -> Any:
+        return selectors.case_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The envelope and the facts are checked together so that every error is reported at once.
+        body = request.data
+        serializer = CaseCreateInputSerializer(data=body, context=self.get_serializer_context())
+        errors = {} if serializer.is_valid() else flatten_errors(serializer.errors)
+        patient_id = _field_value(serializer, "patient_id", body)
+        patient = self._patient(patient_id) if patient_id is not None else None
+        if patient_id is not None and patient is None:
+            errors["patient_id"] = ["No such patient."]
+        facts = None
+        raw_facts = body.get("facts") if isinstance(body, dict) else None
+        if raw_facts is not None:
+            # The age is filled in from whatever birth date is usable, even when another part of
+            # the envelope is wrong, so that a left-out age is not reported as missing.
+            identity = _field_value(serializer, "patient", body) or {}
+            birth_date = patient.birth_date if patient else identity.get("birth_date")
+            if birth_date is not None:
+                on = _field_value(serializer, "referred_on", body) or timezone.localdate()
+                raw_facts = _with_age_from_birth_date(raw_facts, age_on(birth_date, on))
+            facts, fact_errors = _parse_facts(raw_facts, "facts.")
+            errors.update(fact_errors)
+        if errors:
+            raise ValidationError(errors)
+        data = serializer.validated_data
+        case = case_refer(
+            hospital=user_hospital(request.user),
+            identity=dict(data["patient"]) if "patient" in data else None,
+            patient=patient,
+            question=data["question"],
+            referring_clinician=data.get("referring_clinician", ""),
+            referred_on=data.get("referred_on"),
+            facts=facts,
+            cea_measured_on=data.get("cea_measured_on"),
+            created_by=request.user,
+        )
+        return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
+
+    def _patient(self, patient_id: Any) -> Patient | None:
+        return selectors.patient_list(user=self.request.user).filter(pk=patient_id).first()
+
+    def perform_service_update(self, instance: MdtCase, data: dict[str, Any]) -> MdtCase:
+        return services.case_update(case=instance, data=data, actor=self.request.user)
+
+    def perform_service_delete(self, instance: MdtCase) -> None:
+        services.case_delete(case=instance, actor=self.request.user)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The case's clinical facts as the pathway input",
+        responses={200: FACTS_SCHEMA, **ERROR_RESPONSES},
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Record the case's clinical facts (coordinator)",
+        description="The whole pathway input; only what changed is written (and audited).",
+        request=FACTS_SCHEMA,
+        responses={200: FACTS_SCHEMA, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get", "put"], url_path="facts", filter_backends=[])
+    def facts(self, request: Request, pk: Any = None) -> Response:
+        case = self.get_object()
+        if request.method == "PUT":
+            facts, errors = _parse_facts(request.data, "")
+            if errors:
+                raise ValidationError(errors)
+            case_facts_record(case=case, facts=facts, actor=request.user)
+        try:
+            document = case_facts(case=case)
+        except FactsValidationError as error:
+            raise ApplicationError(
+                "The case's records no longer make a complete set of facts.",
+                errors=error.errors,
+                status=409,
+            ) from error
+        if document is None:
+            raise ApplicationError(
+                "No clinical facts recorded for this case yet.",
+                errors={"": ["PUT the case's facts first."]},
+                status=404,
+            )
+        return Response(document)
+
+    @extend_schema(
+        summary="The case's audit trail: every change, who and when, before and after",
+        responses={200: AuditEntrySerializer(many=True), **ERROR_RESPONSES},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    def history(self, request: Request, pk: Any = None) -> Response:
+        entries = case_audit_trail(case=self.get_object())
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)

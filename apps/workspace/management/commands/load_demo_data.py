@@ -1,0 +1,278 @@
+"""Load fictional demo data: a hospital, a user for every role, about eight patients built from
+the pathway's worked examples, an upcoming meeting with its attendance, and last week's meeting
+run to its sign-off (votes, decisions, actions). Every name and number is invented."""
+
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.casefacts.services import case_refer
+from apps.core.choices import Role, Specialty
+from apps.core.models import Hospital, StaffProfile
+from apps.meetings.models import Meeting
+from apps.meetings.services import agenda_item_add, meeting_create, meeting_update
+from apps.meetings.services.attendance import attendance_add
+from apps.meetings.services.decisions import (
+    action_add,
+    decision_record,
+    follow_up_update,
+    standard_of_care_list,
+)
+from apps.meetings.services.sign_off import meeting_sign_off
+from apps.meetings.services.votes import vote_record, votes_reveal
+from apps.pathways.facts import parse_facts
+from apps.patients.services import patient_create
+from apps.recommendations.services import recommendation_create
+
+DEMO_PASSWORD = "demo-mdt-2026"  # printed on purpose: demo accounts on a fictional hospital
+HOSPITAL_CODE = "demo"
+
+USERS = [
+    ("coordinator", "Casey", "Cole", Role.COORDINATOR, Specialty.COORDINATOR),
+    ("surgeon", "Sam", "Hale", Role.CLINICIAN, Specialty.LIVER_SURGEON),
+    ("surgeon2", "Robin", "Marsh", Role.CLINICIAN, Specialty.LIVER_SURGEON),
+    ("oncologist", "Alex", "Reyes", Role.CLINICIAN, Specialty.MEDICAL_ONCOLOGIST),
+    ("radiologist", "Jo", "Park", Role.CLINICIAN, Specialty.RADIOLOGIST),
+    ("viewer", "Vic", "Lane", Role.VIEWER, Specialty.NURSE_SPECIALIST),
+]
+
+# (example file, fictional given name, fictional family name, sex, question to the board)
+PATIENTS = [
+    (
+        "solitary-metachronous-low-risk",
+        "Ada",
+        "Fictional-Birch",
+        "female",
+        "Solitary segment 6 metastasis 30 months after left hemicolectomy: resect?",
+    ),
+    (
+        "synchronous-rectal-resectable",
+        "Ben",
+        "Fictional-Cedar",
+        "male",
+        "Synchronous rectal primary with two right-liver metastases: sequence of surgery?",
+    ),
+    (
+        "bilobar-insufficient-flr",
+        "Cara",
+        "Fictional-Elm",
+        "female",
+        "Bilobar disease, FLR 14%: two-stage hepatectomy?",
+    ),
+    (
+        "cirrhosis-short-remnant-ablation-alternative",
+        "Dev",
+        "Fictional-Fir",
+        "male",
+        "Cirrhotic liver, FLR 26%: PVE or ablation?",
+    ),
+    (
+        "right-sided-ras-mutant-conversion",
+        "Eli",
+        "Fictional-Hazel",
+        "other",
+        "Extensive bilobar RAS-mutant disease: conversion chemotherapy regimen?",
+    ),
+    (
+        "resectable-after-four-cycles",
+        "Fay",
+        "Fictional-Larch",
+        "female",
+        "Restaging after four cycles, partial response: proceed to hepatectomy?",
+    ),
+    (
+        "unfit-small-lesions-ablation",
+        "Gus",
+        "Fictional-Maple",
+        "male",
+        "ECOG 3, two small lesions: local ablation?",
+    ),
+    (
+        "lung-and-peritoneum-unresectable-ehd",
+        "Hana",
+        "Fictional-Rowan",
+        "female",
+        "Liver, lung and peritoneal disease: any role for surgery?",
+    ),
+]
+
+
+def _birth_date_for_age(age: int, on: date) -> date:
+    """A birth date giving exactly `age` on `on` (birthday three months before)."""
+    month = (on.month - 4) % 12 + 1
+    year = on.year - age - (1 if month > on.month else 0)
+    return date(year, month, min(on.day, 28))
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data (demo hospital, users for every role, patients, a meeting)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--force", action="store_true", help="Allow outside DEBUG.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Demo data is for development; pass --force to load it anyway.")
+        examples_dir = Path(settings.SHARED_DIR) / "pathways" / "examples"
+        if Hospital.objects.filter(code=HOSPITAL_CODE).exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            if not examples_dir.is_dir():
+                raise CommandError(
+                    f"Pathway examples not found in {examples_dir} (set SHARED_DIR)."
+                )
+            self._load(examples_dir)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded (fictional patients)."))
+        self._print_logins()
+
+    @transaction.atomic
+    def _load(self, examples_dir: Path) -> None:
+        hospital = Hospital.objects.create(
+            name="Northfield General Hospital (fictional demo)", code=HOSPITAL_CODE
+        )
+        users = {}
+        for username, first, last, role, specialty in USERS:
+            user = User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
+            )
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            StaffProfile.objects.create(user=user, hospital=hospital, specialty=specialty)
+            users[username] = user
+        actor = users["coordinator"]
+        today = timezone.localdate()
+        cases = []
+        for number, (example, given, family, sex, question) in enumerate(PATIENTS, start=1):
+            facts_data = json.loads((examples_dir / f"{example}.json").read_text())["case"]
+            facts = parse_facts(facts_data)
+            patient = patient_create(
+                hospital=hospital,
+                mrn=f"DEMO-{number:04d}",
+                given_name=given,
+                family_name=family,
+                birth_date=_birth_date_for_age(facts.patient.age, today),
+                sex=sex,
+                actor=actor,
+            )
+            cases.append(
+                case_refer(
+                    hospital=hospital,
+                    patient=patient,
+                    question=question,
+                    referring_clinician="Dr Demo Referrer (fictional), colorectal clinic",
+                    # Referred three weeks ago: before last week's meeting, which discussed some.
+                    referred_on=today - timedelta(days=21),
+                    facts=facts,
+                    created_by=actor,
+                )
+            )
+        days_ahead = (1 - today.weekday()) % 7 or 7  # next Tuesday
+        starts = timezone.make_aware(
+            datetime.combine(today + timedelta(days=days_ahead), time(8, 0))
+        )
+        meeting = meeting_create(
+            hospital=hospital,
+            scheduled_for=starts,
+            title="Weekly liver MDT",
+            location="Seminar room 2 (fictional)",
+            chair=users["surgeon"],
+            actor=actor,
+        )
+        for case in cases[:5]:
+            agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
+            # The agenda's cases come with the pathway's recommendation, as a coordinator would
+            # prepare them.
+            recommendation_create(case=case, actor=actor)
+        for username in ("surgeon", "surgeon2", "oncologist", "radiologist", "coordinator"):
+            attendance_add(meeting=meeting, user=users[username], actor=actor)
+        self._last_week(hospital, users, cases[5:], starts - timedelta(days=7))
+
+    def _last_week(
+        self, hospital: Hospital, users: dict[str, Any], cases: list[Any], starts: datetime
+    ) -> Meeting:
+        """Last week's meeting, run through the services as its team would have run it: the
+        surgeons' votes revealed, a case listed as standard of care, a decision that agrees, one
+        that departs for a trial, actions and the first patient told, then the chair's
+        sign-off."""
+        coordinator, chair = users["coordinator"], users["surgeon"]
+        meeting = meeting_create(
+            hospital=hospital,
+            scheduled_for=starts,
+            title="Weekly liver MDT",
+            location="Seminar room 2 (fictional)",
+            chair=chair,
+            actor=coordinator,
+        )
+        items = []
+        for case in cases:
+            recommendation_create(case=case, actor=coordinator)
+            items.append(
+                agenda_item_add(
+                    meeting=meeting, case=case, presenter=users["radiologist"], actor=coordinator
+                )
+            )
+        for username in ("surgeon", "surgeon2", "oncologist", "radiologist"):
+            attendance_add(meeting=meeting, user=users[username], actor=coordinator)
+        restaging, ablation, extrahepatic = items
+        vote_record(item=ablation, surgeon=chair, call="unresectable", note="ECOG 3.")
+        vote_record(item=ablation, surgeon=users["surgeon2"], call="potentially_resectable")
+        votes_reveal(item=ablation, actor=chair)
+        meeting_update(meeting=meeting, data={"status": "in_progress"}, actor=coordinator)
+        standard_of_care_list(item=restaging, actor=chair, intent="curative")
+        decision_record(
+            item=ablation,
+            actor=users["surgeon2"],
+            data={
+                "plan_codes": ["LOCAL_ABLATIVE_THERAPY"],
+                "plan_text": "Percutaneous ablation of both lesions.",
+                "intent": "curative",
+                "agreement": "agree",
+            },
+        )
+        decision_record(
+            item=extrahepatic,
+            actor=users["oncologist"],
+            data={
+                "plan_codes": ["SYSTEMIC_THERAPY"],
+                "plan_text": "Systemic therapy within the (fictional) DEMO-TRIAL-1 study.",
+                "intent": "palliative",
+                "agreement": "modified",
+                "departure_reason": "trial",
+                "departure_detail": "Eligible for a (fictional) first-line trial.",
+            },
+        )
+        action_add(
+            item=extrahepatic,
+            actor=coordinator,
+            description="Send tumour tissue for RAS, BRAF and MSI testing",
+            owner=users["oncologist"],
+            due_on=starts.date() + timedelta(days=7),
+        )
+        action_add(
+            item=ablation,
+            actor=coordinator,
+            description="Book ablation with interventional radiology",
+            owner=users["radiologist"],
+            due_on=starts.date() + timedelta(days=14),
+        )
+        meeting_sign_off(meeting=meeting, actor=chair)
+        follow_up_update(
+            item=restaging,
+            actor=coordinator,
+            data={"patient_informer": chair, "patient_informed_at": starts + timedelta(days=1)},
+        )
+        return meeting
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (fictional hospital; password for all: {DEMO_PASSWORD})")
+        for username, _first, _last, role, specialty in USERS:
+            self.stdout.write(f"  {username:<12} {role:<12} {specialty.label}")
+        self.stdout.write(
+            "Open http://127.0.0.1:8000/ (API docs: http://127.0.0.1:8000/api/v1/docs/)\n"
+        )

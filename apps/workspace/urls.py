@@ -1,0 +1,25 @@
+"""Browser pages of the workspace: the dashboard and the case pages (list, intake form, case
+page, audit trail, the live recommendation panel and recalculation)."""
+
+from django.urls import path
+
+from .views import cases, recommendations
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/new/", cases.case_new, name="case-new"),
+    path("cases/form/validate/", cases.intake_validate, name="intake-validate"),
+    path("cases/form/lesions/", cases.intake_lesions, name="intake-lesions"),
+    path("cases/form/sites/", cases.intake_sites, name="intake-sites"),
+    path("cases/form/preview/", recommendations.preview, name="preview"),
+    path("cases/<uuid:case_id>/", cases.case_detail, name="case-detail"),
+    path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case-edit"),
+    path("cases/<uuid:case_id>/audit/", cases.case_audit, name="case-history-audit"),
+    path(
+        "cases/<uuid:case_id>/recommendation/",
+        recommendations.case_recalculate,
+        name="case-recalculate",
+    ),
+]

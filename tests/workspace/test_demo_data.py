@@ -1,0 +1,75 @@
+"""The demo data: fictional, a user for every role, about eight patients from the pathway
+examples with their facts intact, one upcoming meeting; loading twice changes nothing."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from apps.casefacts.selectors import case_facts
+from apps.core.models import Hospital
+from apps.core.roles import user_roles
+from apps.meetings.models import Decision, Meeting
+from apps.pathways.facts import facts_to_dict, parse_facts
+from apps.patients.models import MdtCase, Patient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_data_refuses_outside_debug():
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo_data", stdout=StringIO())
+
+
+def test_load_demo_data_is_fictional_complete_and_idempotent():
+    out = StringIO()
+    call_command("load_demo_data", "--force", stdout=out)
+    call_command("load_demo_data", "--force", stdout=out)
+
+    hospital = Hospital.objects.get(code="demo")
+    assert "fictional" in hospital.name
+    assert "Demo logins" in out.getvalue()
+    roles = {
+        frozenset(user_roles(user))
+        for user in User.objects.filter(staff_profile__hospital=hospital)
+    }
+    assert roles == {frozenset({"coordinator"}), frozenset({"clinician"}), frozenset({"viewer"})}
+    assert Patient.objects.filter(hospital=hospital).count() == 8
+    assert all(p.family_name.startswith("Fictional-") for p in Patient.objects.all())
+
+    examples = Path(settings.SHARED_DIR) / "pathways" / "examples"
+    for case in MdtCase.objects.select_related("patient"):
+        matching = [
+            json.loads(path.read_text())["case"]
+            for path in examples.glob("*.json")
+            if facts_to_dict(parse_facts(json.loads(path.read_text())["case"]))
+            == case_facts(case=case)
+        ]
+        assert matching, f"demo case {case.patient.mrn} does not match any example"
+
+    meeting = Meeting.objects.get(hospital=hospital, status="scheduled")
+    assert meeting.scheduled_for > timezone.now()
+    assert meeting.agenda_items.count() == 5
+    assert meeting.attendances.count() == 5
+    # The agenda's cases come with a current recommendation, matching their example's.
+    for item in meeting.agenda_items.select_related("case"):
+        snapshot = item.case.recommendations.get()
+        assert snapshot.facts == case_facts(case=item.case)
+        assert snapshot.result["pathway_version"] == "crlm-2026.1"
+
+    # Last week's meeting was run to its sign-off through the services, each step audited.
+    signed = Meeting.objects.get(hospital=hospital, status="closed")
+    assert signed.scheduled_for < meeting.scheduled_for
+    decisions = Decision.objects.filter(agenda_item__meeting=signed)
+    assert sorted(decisions.values_list("agreement", flat=True)) == ["agree", "agree", "modified"]
+    assert decisions.filter(listed_not_discussed=True).count() == 1
+    assert not decisions.filter(signed_off_at__isnull=True).exists()
+    assert all(decision.history.exists() for decision in decisions)
+    assert set(
+        MdtCase.objects.filter(agenda_items__meeting=signed).values_list("status", flat=True)
+    ) == {"discussed"}
