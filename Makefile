@@ -20,7 +20,8 @@ run: setup system-deps-run
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Second command: set up and run the whole test suite (lint, migrations check, pytest).
+## Second command: set up and run the whole test suite (lint, import contracts, migrations
+## check, type check, pytest).
 test: setup system-deps-test services lint migrations-check typecheck
 	$(VENV)/bin/pytest
 
@@ -37,6 +38,7 @@ services:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .
