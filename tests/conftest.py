@@ -36,11 +36,18 @@ def _load(folder: Path) -> list[tuple[str, dict]]:
 EXAMPLES = _load(EXAMPLES_DIR)
 INVALID_EXAMPLES = _load(EXAMPLES_DIR / "invalid")
 assert EXAMPLES and INVALID_EXAMPLES, f"no pathway examples under {EXAMPLES_DIR}"
+# The examples of crlm-2027.1 (the current version); EXAMPLES are crlm-2026.1's.
+EXAMPLES_2027_DIR = SHARED_DIR / "pathways" / "crlm-2027.1" / "examples"
+EXAMPLES_2027 = _load(EXAMPLES_2027_DIR)
+INVALID_EXAMPLES_2027 = _load(EXAMPLES_2027_DIR / "invalid")
+assert EXAMPLES_2027 and INVALID_EXAMPLES_2027, f"no examples under {EXAMPLES_2027_DIR}"
 
 
 def example(name: str) -> dict:
-    """A copy of the named example's case (the SPEC input): tests may change it freely."""
-    return deepcopy(dict(EXAMPLES)[name]["case"])
+    """A copy of the named example's case (the SPEC input): tests may change it freely. The
+    crlm-2026.1 examples first, then crlm-2027.1's (their names differ)."""
+    found = dict(EXAMPLES).get(name) or dict(EXAMPLES_2027)[name]
+    return deepcopy(found["case"])
 
 
 @pytest.fixture

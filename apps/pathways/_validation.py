@@ -1,8 +1,11 @@
-"""Declarative field table and the machinery that reads, writes and describes it.
+"""The machinery that reads, writes and describes the case facts, from their declarations.
 
-The case facts (SPEC section 1) are validated, serialised and described as a JSON schema from one
-table of `Field`s, so each rule is written once. This module knows nothing about the clinical
-content: `facts.py` holds the table itself. Plain Python, standard library only.
+`facts.py` declares the facts as msgspec structs whose annotations carry each range, allowed
+value and description; `spec_of` turns a struct into a table of `Field`s, from which the facts
+are validated with every error at once, serialised and described as a JSON schema, so each rule
+is written once. `InputSpec` is one pathway version's input: the struct, the fields it leaves
+out and its consistency rules, with the fast and the thorough reader (see `facts.py`). This
+module knows nothing about the clinical content.
 
 Every reader appends its problems to a shared `errors` dict (path -> [message]) instead of
 raising, because the API must list every error of a case at once.
@@ -11,9 +14,14 @@ raising, because the API must list every error of a case at once.
 from __future__ import annotations
 
 import math
+import sys
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import msgspec
+import msgspec.inspect as mi
 
 
 class _Invalid:
@@ -296,10 +304,26 @@ class ConsistencyRule:
     broken: Callable[..., bool]
     message: str
 
+    @property
+    def steps(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(dotted.split(".")) for dotted in self.fields)
 
-def _lookup(root: Any, dotted: str) -> Any:
+
+@dataclass(frozen=True, slots=True)
+class ItemRule:
+    """A rule between a field of each item of a list and other fields, reported under each
+    item that breaks it (`liver.lesions[2].disappeared`): broken(item_value, *values)."""
+
+    items: str  # the list, dotted
+    field: str  # the field of each item
+    fields: tuple[str, ...]  # the other fields, dotted
+    broken: Callable[..., bool]
+    message: str
+
+
+def _lookup(root: Any, steps: tuple[str, ...]) -> Any:
     value = root
-    for name in dotted.split("."):
+    for name in steps:
         if value is INVALID:
             return INVALID
         value = value[name] if isinstance(value, dict) else getattr(value, name)
@@ -308,7 +332,7 @@ def _lookup(root: Any, dotted: str) -> Any:
 
 def check_rules(rules: tuple[ConsistencyRule, ...], root: Any, errors: Errors) -> None:
     for rule in rules:
-        values = [_lookup(root, dotted) for dotted in rule.fields]
+        values = [_lookup(root, steps) for steps in rule.steps]
         if INVALID not in values and rule.broken(*values):
             add_error(errors, rule.fields[0], rule.message)
 
@@ -399,3 +423,262 @@ def _field_schema(fld: Field, notes: Mapping[str, str], path: str) -> dict[str, 
         if fld.default is not None and fld.kind != "object":
             schema["default"] = list(fld.default) if fld.kind == "choice_set" else fld.default
     return schema
+
+
+# --- the table, from the declarations ------------------------------------------------------------
+
+_LARGEST_FLOAT = sys.float_info.max
+
+
+def _unwrap(info_type: Any) -> tuple[Any, str, dict[str, Any], bool]:
+    """(type, description, extra, nullable) of an annotated, possibly optional, field type."""
+    description, nullable = "", False
+    extra: dict[str, Any] = {}
+    while True:
+        if isinstance(info_type, mi.Metadata):
+            schema = info_type.extra_json_schema or {}
+            description = description or schema.get("description", "")
+            extra = {**(info_type.extra or {}), **extra}
+            info_type = info_type.type
+        elif isinstance(info_type, mi.UnionType):
+            members = [item for item in info_type.types if not isinstance(item, mi.NoneType)]
+            if len(members) != 1:
+                raise TypeError(f"Unsupported union in the facts: {info_type}")
+            nullable = True
+            info_type = members[0]
+        else:
+            return info_type, description, extra, nullable
+
+
+def _bound(value: float | None) -> float | None:
+    # The largest float stands for "no upper bound" (it only stops the infinities).
+    return None if value is None or value >= _LARGEST_FLOAT else value
+
+
+def _doc(cls: type) -> str:
+    return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+def _literal_order(annotation: Any) -> tuple[str, ...]:
+    """The values of the Literal inside an annotation, in the order written (msgspec's type
+    information keeps them sorted, and the SPEC's order is the canonical one)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(typing.get_args(annotation))
+    for argument in typing.get_args(annotation):
+        found = _literal_order(argument)
+        if found:
+            return found
+    return ()
+
+
+def _field_of(info: mi.Field, annotation: Any, excluded: frozenset[str], path: str) -> Field:
+    kind_type, description, extra, _ = _unwrap(info.type)
+    name = info.name
+    options: dict[str, Any] = {"required": info.required}
+    if info.default is not msgspec.NODEFAULT and info.default is not None:
+        options["default"] = info.default
+    if isinstance(kind_type, mi.IntType):
+        assert kind_type.ge is not None and kind_type.le is not None, path
+        return integer(name, kind_type.ge, kind_type.le, description, **options)
+    if isinstance(kind_type, mi.FloatType):
+        exclusive = kind_type.gt is not None
+        low = kind_type.gt if exclusive else kind_type.ge
+        assert low is not None, path
+        return number(
+            name,
+            description,
+            low=low,
+            high=_bound(kind_type.le),
+            exclusive_low=exclusive,
+            **options,
+        )
+    if isinstance(kind_type, mi.BoolType):
+        return boolean(name, description, **options)
+    if isinstance(kind_type, mi.LiteralType):
+        return choice(name, _literal_order(annotation), description, **options)
+    if isinstance(kind_type, mi.StructType):
+        spec = spec_of(kind_type.cls, excluded=excluded, prefix=path)
+        if description:
+            spec = ObjectSpec(spec.fields, spec.build, description)
+        return section(name, spec)
+    if isinstance(kind_type, mi.VarTupleType):
+        item = kind_type.item_type
+        if isinstance(item, mi.LiteralType) and extra.get("set"):
+            options.pop("default", None)
+            return choice_set(name, _literal_order(annotation), description, **options)
+        if isinstance(item, mi.StructType):
+            list_options = {
+                key: extra[key] for key in ("unique_by", "duplicate_message") if key in extra
+            }
+            return object_list(
+                name,
+                spec_of(item.cls, excluded=excluded, prefix=f"{path}"),
+                description,
+                extra.get("message", "Must be a list of objects."),
+                min_items=kind_type.min_length or 0,
+                max_items=kind_type.max_length,
+                **list_options,
+                **options,
+            )
+    raise TypeError(f"Unsupported type in the facts at {path}: {kind_type}")
+
+
+def spec_of(
+    cls: type, *, excluded: frozenset[str] = frozenset(), prefix: str = "", order: tuple = ()
+) -> ObjectSpec:
+    """The field table of a facts struct, leaving out the `excluded` dotted paths (list items
+    share their list's path: `liver.lesions.segment`). `order` puts the fields in that order
+    (the SPEC's), where the struct had to list its required fields first."""
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    annotations = typing.get_type_hints(cls, include_extras=True)
+    fields: dict[str, Field] = {}
+    for item in info.fields:
+        path = join(prefix, item.name)
+        if path in excluded:
+            continue
+        fields[item.name] = _field_of(item, annotations[item.name], excluded, path)
+    if order:
+        fields = {name: fields[name] for name in order if name in fields}
+    return ObjectSpec(fields, cls, _doc(cls))
+
+
+# --- one version's input -------------------------------------------------------------------------
+
+
+class InputSpec:
+    """The input of one pathway version: the facts struct, the fields it leaves out, and its
+    consistency rules. `parse` reads a decoded JSON body, `dump` writes facts back, and
+    `json_schema` describes the input."""
+
+    def __init__(
+        self,
+        cls: type,
+        *,
+        order: tuple[str, ...],
+        rules: tuple[ConsistencyRule, ...],
+        error: Callable[[Errors], Exception],
+        item_rules: tuple[ItemRule, ...] = (),
+        excluded: tuple[str, ...] = (),
+    ) -> None:
+        self.cls = cls
+        self.rules = rules
+        self.item_rules = item_rules
+        self.error = error
+        self.excluded = tuple(tuple(dotted.split(".")) for dotted in excluded)
+        self.spec = spec_of(cls, excluded=frozenset(excluded), order=order)
+        self._item_steps = tuple(
+            (tuple(rule.items.split(".")), tuple(tuple(f.split(".")) for f in rule.fields))
+            for rule in item_rules
+        )
+        # What the fast reader must still check: a list of distinct values is a set kept in
+        # the table's order; a list of objects may not name one key twice. Both sit one level
+        # down (a section's field), which is all the facts need.
+        self._sets: list[tuple[str, str, tuple[str, ...]]] = []
+        self._uniques: list[tuple[str, str, str]] = []
+        for section_name, section_field in self.spec.fields.items():
+            if section_field.kind != "object":
+                continue
+            assert section_field.spec is not None
+            for name, fld in section_field.spec.fields.items():
+                if fld.kind == "choice_set":
+                    self._sets.append((section_name, name, fld.choices))
+                elif fld.kind == "object_list" and fld.unique_by:
+                    self._uniques.append((section_name, name, fld.unique_by))
+
+    # --- reading ---
+
+    def parse(self, data: object) -> Any:
+        if not isinstance(data, dict):
+            raise self.error({"": ["The case facts must be a JSON object."]})
+        facts = self._fast(data)
+        if facts is not None:
+            errors: Errors = {}
+            check_rules(self.rules, facts, errors)
+            self._check_item_rules(facts, data, errors)
+            if errors:
+                raise self.error(errors)
+            return facts
+        return self._thorough(data)
+
+    def _fast(self, data: dict[Any, Any]) -> Any:
+        """The facts of a body that is valid field by field, or None: let the thorough reader
+        say what is wrong (or read what msgspec does not, such as 3.0 for an integer)."""
+        for section_name, name in self.excluded:
+            section_data = data.get(section_name)
+            if isinstance(section_data, dict) and name in section_data:
+                return None  # an unknown key in this version
+        try:
+            facts: Any = msgspec.convert(data, self.cls, strict=True)
+        except msgspec.ValidationError:
+            return None
+        for section_name, name, unique_by in self._uniques:
+            items = getattr(getattr(facts, section_name), name)
+            keys = [getattr(item, unique_by) for item in items]
+            if len(set(keys)) != len(keys):
+                return None
+        for section_name, name, choices in self._sets:
+            section_value = getattr(facts, section_name)
+            values = getattr(section_value, name)
+            if len(values) > 1:
+                if len(set(values)) != len(values):
+                    return None
+                ordered = tuple(value for value in choices if value in values)
+                if ordered != values:
+                    section_value = msgspec.structs.replace(section_value, **{name: ordered})
+                    facts = msgspec.structs.replace(facts, **{section_name: section_value})
+        return facts
+
+    def _thorough(self, data: dict[Any, Any]) -> Any:
+        errors: Errors = {}
+        facts = read_object(self.spec, data, "", errors)
+        check_rules(self.rules, facts, errors)
+        self._check_item_rules(facts, data, errors)
+        if errors:
+            raise self.error(errors)
+        return facts
+
+    def _check_item_rules(self, facts: Any, data: dict[Any, Any], errors: Errors) -> None:
+        for rule, (list_steps, field_steps) in zip(self.item_rules, self._item_steps, strict=True):
+            values = [_lookup(facts, steps) for steps in field_steps]
+            if INVALID in values:
+                continue
+            for index, value in self._item_values(rule, list_steps, data):
+                if rule.broken(value, *values):
+                    add_error(errors, f"{rule.items}[{index}].{rule.field}", rule.message)
+
+    def _item_values(
+        self, rule: ItemRule, list_steps: tuple[str, ...], data: dict[Any, Any]
+    ) -> list[tuple[int, Any]]:
+        """Each item's value of the rule's field where it is valid on its own, read from the
+        body itself: an item whose other fields are wrong still has this one checked."""
+        raw: Any = data
+        spec: ObjectSpec | None = self.spec
+        for name in list_steps:
+            if not isinstance(raw, dict) or spec is None:
+                return []
+            fld = spec.fields[name]
+            raw, spec = raw.get(name), fld.spec
+        if not isinstance(raw, list) or spec is None:
+            return []
+        item_field = spec.fields[rule.field]
+        found = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict) or item.get(rule.field) is None:
+                continue
+            scratch: Errors = {}
+            value = _READERS[item_field.kind](item_field, item[rule.field], "", scratch)
+            if not scratch:
+                found.append((index, value))
+        return found
+
+    # --- writing and describing ---
+
+    def dump(self, facts: Any) -> dict[str, Any]:
+        return dump_object(self.spec, facts)
+
+    def json_schema(self) -> dict[str, Any]:
+        notes = {rule.fields[0]: f"Rule: {rule.message}" for rule in self.rules}
+        for rule in self.item_rules:
+            notes[f"{rule.items}[].{rule.field}"] = f"Rule: {rule.message}"
+        return object_schema(self.spec, notes)

@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 ROLES = ("primary", "sequence", "alternative", "adjunct", "monitoring")
 RESECTABILITY = ("resectable", "potentially_resectable", "unresectable")
 EHD_CLASSES = ("none", "resectable", "unresectable")
-PLANS = ("4.0", "4.1", "4.2", "4.3", "4.4", "4.5")
+PLANS = ("4.0", "4.0b", "4.1", "4.2", "4.3", "4.4", "4.5")
+SEVERITIES = ("caution", "info")
 FONG_RISKS = ("low", "intermediate", "high")
 
 
@@ -42,12 +43,18 @@ class Finding(NamedTuple):
     code: str
     message: str
     citations: tuple[Citation, ...]
+    # A warning's weight in crlm-2027.1 (`caution` or `info`); None for work-up, and in versions
+    # whose output has no severity.
+    severity: str | None = None
 
 
 class LesionPlanEntry(NamedTuple):
     segment: int
     size_mm: float
     modalities: tuple[str, ...]
+    # crlm-2027.1 lists a disappeared lesion, with no modalities; None where a version does not
+    # say (crlm-2026.1's output has no such key).
+    disappeared: bool | None = None
 
 
 class TraceLine(NamedTuple):
@@ -84,9 +91,13 @@ class Derived:
     ehd: str
     technically_unresectable: bool
     liver_injury: bool
-    favourable: bool
-    ready_for_surgery: bool
+    favourable: bool | None  # null (crlm-2027.1) for a patient who is not a surgical candidate
+    ready_for_surgery: bool | None
     plan: str
+    # crlm-2027.1 and later; None where a version's output has no such key.
+    visible_lesion_count: int | None = None
+    visible_sum_mm: float | None = None
+    resection_extent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +113,8 @@ class PathwayResult:
     warnings: tuple[Finding, ...]
     workup: tuple[Finding, ...]
     trace: tuple[TraceLine, ...]
+    # crlm-2027.1 and later: one sentence for the ten-second read.
+    summary: str | None = None
 
     @property
     def primary(self) -> Recommendation:
@@ -128,7 +141,25 @@ def _citations(citations: tuple[Citation, ...]) -> list[dict[str, str]]:
 
 
 def _finding(item: Finding) -> dict[str, Any]:
-    return {"code": item.code, "message": item.message, "citations": _citations(item.citations)}
+    if item.severity is None:
+        return {"code": item.code, "message": item.message, "citations": _citations(item.citations)}
+    return {
+        "code": item.code,
+        "severity": item.severity,
+        "message": item.message,
+        "citations": _citations(item.citations),
+    }
+
+
+def _lesion_plan_entry(entry: LesionPlanEntry) -> dict[str, Any]:
+    written = {
+        "segment": entry.segment,
+        "size_mm": _plain(entry.size_mm),
+        "modalities": list(entry.modalities),
+    }
+    if entry.disappeared is not None:
+        written["disappeared"] = entry.disappeared
+    return written
 
 
 def result_to_dict(result: PathwayResult) -> dict[str, Any]:
@@ -136,16 +167,20 @@ def result_to_dict(result: PathwayResult) -> dict[str, Any]:
     derived = result.derived
     fong = result.fong
     flr = result.flr
-    return {
-        "pathway_version": result.pathway_version,
-        "resectability": result.resectability,
-        "surgical_candidate": result.surgical_candidate,
-        "derived": {
-            "lesion_count": derived.lesion_count,
-            "largest_lesion_mm": _plain(derived.largest_lesion_mm),
-            "segments": list(derived.segments),
-            "bilobar": derived.bilobar,
-            "major_hepatectomy_expected": derived.major_hepatectomy_expected,
+    written_derived: dict[str, Any] = {
+        "lesion_count": derived.lesion_count,
+        "largest_lesion_mm": _plain(derived.largest_lesion_mm),
+        "segments": list(derived.segments),
+        "bilobar": derived.bilobar,
+    }
+    if derived.visible_lesion_count is not None:
+        written_derived["visible_lesion_count"] = derived.visible_lesion_count
+        written_derived["visible_sum_mm"] = _plain(derived.visible_sum_mm)
+    written_derived["major_hepatectomy_expected"] = derived.major_hepatectomy_expected
+    if derived.resection_extent is not None:
+        written_derived["resection_extent"] = derived.resection_extent
+    written_derived.update(
+        {
             "extensive_liver_disease": derived.extensive_liver_disease,
             "ehd": derived.ehd,
             "technically_unresectable": derived.technically_unresectable,
@@ -153,42 +188,48 @@ def result_to_dict(result: PathwayResult) -> dict[str, Any]:
             "favourable": derived.favourable,
             "ready_for_surgery": derived.ready_for_surgery,
             "plan": derived.plan,
-        },
-        "fong": {
-            "score": fong.score,
-            "worst_case": fong.worst_case,
-            "risk": fong.risk,
-            "complete": fong.complete,
-            "missing": list(fong.missing),
-            "criteria": dict(fong.criteria),
-        },
-        "flr": {
-            "required_percent": flr.required_percent,
-            "measured_percent": _plain(flr.measured_percent),
-            "sufficient": flr.sufficient,
-        },
-        "recommendations": [
-            {
-                "code": item.code,
-                "role": item.role,
-                "title": item.title,
-                "rationale": item.rationale,
-                "citations": _citations(item.citations),
-            }
-            for item in result.recommendations
-        ],
-        "lesion_plan": [
-            {
-                "segment": entry.segment,
-                "size_mm": _plain(entry.size_mm),
-                "modalities": list(entry.modalities),
-            }
-            for entry in result.lesion_plan
-        ],
-        "warnings": [_finding(item) for item in result.warnings],
-        "workup": [_finding(item) for item in result.workup],
-        "trace": [
-            {"rule": line.rule, "result": line.result, "because": line.because}
-            for line in result.trace
-        ],
+        }
+    )
+    written: dict[str, Any] = {
+        "pathway_version": result.pathway_version,
+        "resectability": result.resectability,
+        "surgical_candidate": result.surgical_candidate,
     }
+    if result.summary is not None:
+        written["summary"] = result.summary
+    written.update(
+        {
+            "derived": written_derived,
+            "fong": {
+                "score": fong.score,
+                "worst_case": fong.worst_case,
+                "risk": fong.risk,
+                "complete": fong.complete,
+                "missing": list(fong.missing),
+                "criteria": dict(fong.criteria),
+            },
+            "flr": {
+                "required_percent": flr.required_percent,
+                "measured_percent": _plain(flr.measured_percent),
+                "sufficient": flr.sufficient,
+            },
+            "recommendations": [
+                {
+                    "code": item.code,
+                    "role": item.role,
+                    "title": item.title,
+                    "rationale": item.rationale,
+                    "citations": _citations(item.citations),
+                }
+                for item in result.recommendations
+            ],
+            "lesion_plan": [_lesion_plan_entry(entry) for entry in result.lesion_plan],
+            "warnings": [_finding(item) for item in result.warnings],
+            "workup": [_finding(item) for item in result.workup],
+            "trace": [
+                {"rule": line.rule, "result": line.result, "because": line.because}
+                for line in result.trace
+            ],
+        }
+    )
+    return written

@@ -1,20 +1,21 @@
 """The pathway's shared documents read as data, so tests compare the engine with the text.
 
-`SPEC_CITATIONS` is the catalogue of SPEC.md section 8 (code -> its `(source key, section)`
-pairs, in order) and `SOURCE_FILES` the table of SOURCES.md (source key -> seed file). They
-are parsed here rather than imported from the engine, so the engine's catalogue is checked
-against the SPEC, not against itself.
+`SpecText(path)` reads one version's SPEC: `citations` is the catalogue of its section 8 (code ->
+its `(source key, section)` pairs, in order) and `section(prefix)` a section's text.
+`SOURCE_FILES` is the table of SOURCES.md (source key -> seed file). They are parsed here rather
+than imported from the engine, so the engine's catalogue is checked against the SPEC, not against
+itself. The module-level names without a version are crlm-2026.1's (SPEC.md).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.conftest import SHARED_DIR
 
 PATHWAYS_DIR = SHARED_DIR / "pathways"
 SEEDS_DIR = SHARED_DIR / "seeds"
-SPEC_TEXT = (PATHWAYS_DIR / "SPEC.md").read_text(encoding="utf-8")
 SOURCES_TEXT = (PATHWAYS_DIR / "SOURCES.md").read_text(encoding="utf-8")
 
 
@@ -25,19 +26,34 @@ def _section(text: str, heading_prefix: str) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def _spec_citations() -> dict[str, tuple[tuple[str, str], ...]]:
-    catalogue = _section(SPEC_TEXT, "8. Citation catalogue")
-    letters = dict(re.findall(r"\b([A-Z]) = `([a-z0-9-]+)`", catalogue))
-    assert len(letters) == 5, letters
-    table: dict[str, tuple[tuple[str, str], ...]] = {}
-    for code, cells in re.findall(r"^\| `([A-Z0-9_]+)` \| (.+?) \|$", catalogue, re.MULTILINE):
-        pairs = []
-        for cell in cells.split("; "):
-            letter, section = cell.split(": ", 1)
-            pairs.append((letters[letter], section.strip()))
-        assert code not in table, f"{code} twice in SPEC section 8"
-        table[code] = tuple(pairs)
-    return table
+class SpecText:
+    """One version's SPEC.md, read as data."""
+
+    def __init__(self, path: Path) -> None:
+        self.text = path.read_text(encoding="utf-8")
+        self.citations = self._citations()
+
+    def section(self, heading_prefix: str) -> str:
+        return _section(self.text, heading_prefix)
+
+    def _citations(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        catalogue = self.section("8. Citation catalogue")
+        letters = dict(re.findall(r"\b([A-Z]) = `([a-z0-9-]+)`", catalogue))
+        assert len(letters) == 5, letters
+        table: dict[str, tuple[tuple[str, str], ...]] = {}
+        for code, cells in re.findall(r"^\| `([A-Z0-9_]+)` \| (.+?) \|$", catalogue, re.M):
+            pairs = []
+            for cell in cells.split("; "):
+                letter, section = cell.split(": ", 1)
+                pairs.append((letters[letter], section.strip()))
+            assert code not in table, f"{code} twice in SPEC section 8"
+            table[code] = tuple(pairs)
+        return table
+
+    def warning_severities(self) -> dict[str, str]:
+        """Section 5's table: warning code -> its severity (versions that have one)."""
+        block = self.section("5. Warnings")
+        return dict(re.findall(r"^\| `([A-Z0-9_]+)` \| (caution|info) \|", block, re.M))
 
 
 def _source_files() -> dict[str, str]:
@@ -58,10 +74,14 @@ def _listed_headings() -> dict[str, tuple[str, ...]]:
     return headings
 
 
-SPEC_CITATIONS = _spec_citations()
+SPEC_2026_1 = SpecText(PATHWAYS_DIR / "SPEC.md")
+SPEC_2027_1 = SpecText(PATHWAYS_DIR / "crlm-2027.1" / "SPEC.md")
+
+SPEC_TEXT = SPEC_2026_1.text
+SPEC_CITATIONS = SPEC_2026_1.citations
 SOURCE_FILES = _source_files()
 LISTED_HEADINGS = _listed_headings()
 
 
 def spec_section(heading_prefix: str) -> str:
-    return _section(SPEC_TEXT, heading_prefix)
+    return SPEC_2026_1.section(heading_prefix)

@@ -6,14 +6,10 @@ writes its trace from the same values, so what the trace says is what the rules 
 
 from __future__ import annotations
 
+from apps.pathways.common.text import number
 from apps.pathways.crlm_2026_1 import derived as d
 from apps.pathways.facts import CaseFacts
 from apps.pathways.result import FlrAssessment, FongScore
-
-
-def number(value: float) -> str:
-    """A measurement as a reader writes it: 35, not 35.0."""
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 class CaseContext:

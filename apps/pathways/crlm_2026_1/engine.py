@@ -7,9 +7,10 @@ pathway's own reading rather than a source's says "[choice]" with its reason.
 
 from __future__ import annotations
 
+from apps.pathways.common.text import number
 from apps.pathways.crlm_2026_1 import derived as d
 from apps.pathways.crlm_2026_1.catalogue import CATALOGUE, VERSION
-from apps.pathways.crlm_2026_1.context import CaseContext, number
+from apps.pathways.crlm_2026_1.context import CaseContext
 from apps.pathways.crlm_2026_1.findings import warnings, workup
 from apps.pathways.crlm_2026_1.plans import PLANS, Plan, choose_plan
 from apps.pathways.facts import CaseFacts

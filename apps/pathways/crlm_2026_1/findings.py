@@ -6,7 +6,8 @@ SPEC's order with a message naming the facts that raised it.
 
 from __future__ import annotations
 
-from apps.pathways.crlm_2026_1.context import CaseContext, number
+from apps.pathways.common.text import number
+from apps.pathways.crlm_2026_1.context import CaseContext
 from apps.pathways.crlm_2026_1.derived import PROLONGED_CHEMOTHERAPY_CYCLES
 from apps.pathways.crlm_2026_1.plans import BEVACIZUMAB_REGIMENS, Plan
 

@@ -7,10 +7,7 @@ pathway's own reading passes `choice=`, which the trace shows as "[choice]".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from apps.pathways.crlm_2026_1.context import CaseContext, number
-from apps.pathways.crlm_2026_1.derived import (
+from apps.pathways.common.derived import (
     FLR_GREY_ZONE_TOP,
     FLR_REQUIRED_NORMAL,
     FONG_DFI_MONTHS,
@@ -19,6 +16,9 @@ from apps.pathways.crlm_2026_1.derived import (
     MWA_FIRST_MAX_MM,
     ablation_modalities,
 )
+from apps.pathways.common.plan import Plan
+from apps.pathways.common.text import number
+from apps.pathways.crlm_2026_1.context import CaseContext
 from apps.pathways.result import LesionPlanEntry
 
 FULL_COURSE_CYCLES = 12  # about 6 months of 2-weekly cycles: no more chemotherapy is added
@@ -27,47 +27,9 @@ ABLATION_ALONE_MAX_LESIONS = 3
 ABLATION_ALONE_MAX_MM = MWA_FIRST_MAX_MM
 ABLATION_PLAN_MAX_LESIONS = 5
 REGIONAL_THERAPY_MAX_ECOG = 2
-PRIMARY_STEP_CODES = frozenset({"PRIMARY_FIRST", "PRIMARY_PALLIATION"})
 BEVACIZUMAB_REGIMENS = frozenset(
     {"DOUBLET_BEVACIZUMAB", "FOLFOXIRI_BEVACIZUMAB", "FLUOROPYRIMIDINE_BEVACIZUMAB"}
 )
-
-
-@dataclass(slots=True)
-class PlannedItem:
-    code: str
-    role: str
-    rationale: str
-    choice: str | None
-
-
-@dataclass(slots=True)
-class Plan:
-    """What one section of 4 recommends, as it is built."""
-
-    section: str
-    because: str
-    items: list[PlannedItem] = field(default_factory=list)
-    codes: set[str] = field(default_factory=set)
-    lesion_plan: tuple[LesionPlanEntry, ...] = ()
-    raised: list[tuple[str, str]] = field(default_factory=list)  # warnings raised by the plan
-    choices: list[tuple[str, str, str]] = field(default_factory=list)  # other traced choices
-
-    def add(self, code: str, role: str, rationale: str, choice: str | None = None) -> None:
-        # A code appears at most once per case; the first rule to reach it keeps its role (the
-        # rules are written so that no two give one code different roles).
-        if code in self.codes:
-            return
-        self.codes.add(code)
-        self.items.append(PlannedItem(code, role, rationale, choice))
-
-    def ordered(self) -> list[PlannedItem]:
-        # The primary step comes before everything else, then roles in the SPEC's order.
-        rank = {"primary": 1, "sequence": 2, "alternative": 3, "adjunct": 4, "monitoring": 5}
-        return sorted(
-            self.items,
-            key=lambda item: 0 if item.code in PRIMARY_STEP_CODES else rank[item.role],
-        )
 
 
 # --- choosing the plan ---------------------------------------------------------------------------

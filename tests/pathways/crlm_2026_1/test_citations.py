@@ -12,8 +12,9 @@ from functools import cache
 import pytest
 
 from apps.pathways.crlm_2026_1.catalogue import CATALOGUE, WARNING_ORDER, WORKUP_ORDER
-from apps.pathways.registry import CURRENT_VERSION, describe
+from apps.pathways.registry import describe
 from apps.pathways.sources import SOURCES
+from tests.pathways.crlm_2026_1.version import VERSION
 from tests.pathways.spec_text import (
     LISTED_HEADINGS,
     SEEDS_DIR,
@@ -128,8 +129,8 @@ def test_catalogue_output_orders_follow_spec_sections_5_and_6():
 
 
 def test_describe_lists_every_code_with_its_kind_title_and_citations():
-    described = describe()
-    assert described["version"] == CURRENT_VERSION == "crlm-2026.1"
+    described = describe(VERSION)
+    assert described["version"] == VERSION == "crlm-2026.1"
     codes = {item["code"]: item for item in described["codes"]}
     assert len(codes) == len(described["codes"]), "a code is described twice"
     assert set(codes) == set(SPEC_CITATIONS)
@@ -141,6 +142,6 @@ def test_describe_lists_every_code_with_its_kind_title_and_citations():
 
 
 def test_describe_lists_every_source_with_its_seed_file():
-    described = describe()
+    described = describe(VERSION)
     assert {item["key"]: item["seed_file"] for item in described["sources"]} == SOURCE_FILES
     assert all(item["title"].strip() for item in described["sources"])

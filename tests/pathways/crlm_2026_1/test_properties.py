@@ -22,11 +22,14 @@ from apps.pathways.facts import (
     RAS_STATUSES,
     RESPONSES,
     SYMPTOMS,
+)
+from apps.pathways.result import RESECTABILITY, ROLES, result_to_dict
+from tests.pathways.crlm_2026_1.version import (
+    evaluate,
+    evaluate_input,
     facts_to_dict,
     parse_facts,
 )
-from apps.pathways.registry import evaluate, evaluate_input
-from apps.pathways.result import RESECTABILITY, ROLES, result_to_dict
 from tests.pathways.spec_text import SPEC_CITATIONS
 
 PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

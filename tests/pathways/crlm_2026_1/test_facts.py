@@ -1,4 +1,5 @@
-"""Tests of the case facts (SPEC section 1): validation, canonical output and the JSON schema.
+"""Tests of the case facts of crlm-2026.1 (its SPEC section 1): validation, canonical output and
+the JSON schema.
 
 Pure Python: no Django, no database. The shared examples live outside the repository; set
 SHARED_DIR to point elsewhere.
@@ -20,7 +21,6 @@ from apps.pathways import facts as facts_module
 from apps.pathways.facts import (
     BRAF_STATUSES,
     EXTRAHEPATIC_SITES,
-    FACTS_JSON_SCHEMA,
     MSI_STATUSES,
     PARENCHYMA,
     PRIMARY_SITES,
@@ -31,11 +31,13 @@ from apps.pathways.facts import (
     TIMINGS,
     CaseFacts,
     FactsValidationError,
-    facts_to_dict,
-    parse_facts,
+    facts_json_schema,
 )
+from tests.pathways.crlm_2026_1.version import VERSION, facts_to_dict, parse_facts
 
-SHARED_DIR = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
+FACTS_JSON_SCHEMA = facts_json_schema(VERSION)
+
+SHARED_DIR = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[4] / "shared"))
 EXAMPLES_DIR = SHARED_DIR / "pathways" / "examples"
 VALID_EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 INVALID_EXAMPLES = sorted((EXAMPLES_DIR / "invalid").glob("*.json"))

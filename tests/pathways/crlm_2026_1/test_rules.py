@@ -8,9 +8,8 @@ import pytest
 
 from apps.pathways.crlm_2026_1.catalogue import CATALOGUE
 from apps.pathways.crlm_2026_1.derived import ablation_modalities
-from apps.pathways.facts import parse_facts
-from tests.pathways.builders import case
-from tests.pathways.rule_cases import (
+from tests.pathways.crlm_2026_1.builders import case
+from tests.pathways.crlm_2026_1.rule_cases import (
     CASES,
     REGIMENS,
     outcome,
@@ -20,6 +19,7 @@ from tests.pathways.rule_cases import (
     warnings_of,
     workup_of,
 )
+from tests.pathways.crlm_2026_1.version import parse_facts
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

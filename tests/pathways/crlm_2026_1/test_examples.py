@@ -8,11 +8,16 @@ as SPEC section 8 writes them (parsed from the SPEC text, not taken from the eng
 
 import pytest
 
-from apps.pathways.facts import FactsValidationError, parse_facts
-from apps.pathways.registry import UnknownPathwayVersion, evaluate, evaluate_input
 from apps.pathways.result import result_to_dict
 from tests.conftest import EXAMPLES, INVALID_EXAMPLES
-from tests.pathways.builders import roles, warning_codes, workup_codes
+from tests.pathways.crlm_2026_1.builders import roles, warning_codes, workup_codes
+from tests.pathways.crlm_2026_1.version import (
+    FactsValidationError,
+    UnknownPathwayVersion,
+    evaluate,
+    evaluate_input,
+    parse_facts,
+)
 from tests.pathways.spec_text import SPEC_CITATIONS, spec_section
 
 EXAMPLE_IDS = [name for name, _ in EXAMPLES]

@@ -6,8 +6,9 @@ Facts are built from the baseline case of `builders` and parsed, so every input 
 import pytest
 
 from apps.pathways.crlm_2026_1 import derived as d
-from apps.pathways.facts import ExtrahepaticSiteFacts, parse_facts
-from tests.pathways.builders import SYNCHRONOUS, case, lesion, lesions
+from apps.pathways.facts import ExtrahepaticSiteFacts
+from tests.pathways.crlm_2026_1.builders import SYNCHRONOUS, case, lesion, lesions
+from tests.pathways.crlm_2026_1.version import parse_facts
 
 FONG_KEYS = (
     "dfi_under_12_months",

@@ -9,7 +9,7 @@ name (a result is immutable).
 from functools import cache
 
 from apps.pathways.result import PathwayResult, TraceLine
-from tests.pathways.builders import (
+from tests.pathways.crlm_2026_1.builders import (
     NOT_A_CANDIDATE,
     SYNCHRONOUS,
     lesion,

@@ -15,9 +15,8 @@ import copy
 import re
 from typing import Any
 
-from apps.pathways.facts import parse_facts
-from apps.pathways.registry import evaluate
 from apps.pathways.result import PathwayResult
+from tests.pathways.crlm_2026_1.version import evaluate, parse_facts
 
 BASELINE: dict[str, Any] = {
     "patient": {"age": 60, "ecog": 0, "surgical_fitness": None, "declines_surgery": False},

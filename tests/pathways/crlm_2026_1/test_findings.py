@@ -5,8 +5,8 @@ The cases are named in `rule_cases.CASES`, shared with `test_rules`.
 
 import pytest
 
-from tests.pathways.builders import roles, warning_codes
-from tests.pathways.rule_cases import (
+from tests.pathways.crlm_2026_1.builders import roles, warning_codes
+from tests.pathways.crlm_2026_1.rule_cases import (
     CASES,
     outcome,
     trace_line,

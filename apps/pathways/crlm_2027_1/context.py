@@ -1,0 +1,148 @@
+"""The facts of one case with every derived value computed once (SPEC sections 2 to 4).
+
+The rules in `plans` and `findings` read a `CaseContext` instead of recomputing; the engine
+writes its trace and summary from the same values, so what they say is what the rules used.
+"""
+
+from __future__ import annotations
+
+from apps.pathways.common import derived as common
+from apps.pathways.common.text import count, number
+from apps.pathways.crlm_2027_1 import derived as d
+from apps.pathways.facts import CaseFacts
+from apps.pathways.result import FlrAssessment, FongScore
+
+
+class CaseContext:
+    """A case's facts and derived values, read by every rule."""
+
+    __slots__ = (
+        "bilobar",
+        "candidate",
+        "dfi_months",
+        "early_relapse",
+        "ehd",
+        "extensive",
+        "facts",
+        "favourable",
+        "few_small",
+        "flr",
+        "flr_borderline",
+        "fong",
+        "hepatectomy_code",
+        "immunotherapy_eligible",
+        "largest_mm",
+        "lesion_count",
+        "liver_injury",
+        "major_hepatectomy",
+        "ready",
+        "resectability",
+        "right_sided",
+        "segments",
+        "symptomatic_primary",
+        "technically_unresectable",
+        "triplet_eligible",
+        "visible",
+        "visible_sum_mm",
+    )
+
+    def __init__(self, facts: CaseFacts) -> None:
+        self.facts = facts
+        liver = facts.liver
+        lesions = liver.lesions
+        self.lesion_count = len(lesions)
+        self.largest_mm = max(lesion.size_mm for lesion in lesions)
+        self.segments = common.segments_involved(lesions)
+        self.bilobar = common.is_bilobar(self.segments)
+        self.visible = d.visible_lesions(lesions)
+        self.visible_sum_mm = sum(lesion.size_mm for lesion in self.visible)
+        self.major_hepatectomy = d.major_hepatectomy_expected(
+            liver.planned_resection, self.segments, self.largest_mm, liver.hepatic_veins_involved
+        )
+        self.extensive = common.extensive_liver_disease(self.lesion_count, self.segments)
+        self.right_sided = facts.primary.site == "right_colon"
+        self.dfi_months = common.disease_free_interval_months(facts)
+        self.triplet_eligible = common.triplet_eligible(facts)
+        self.candidate = common.surgical_candidate(facts)
+        self.liver_injury = common.liver_injury(facts)
+        self.symptomatic_primary = facts.primary.in_situ and bool(facts.primary.symptoms)
+        self.fong: FongScore = common.fong_score(facts)
+        self.flr: FlrAssessment = common.flr_assessment(liver, self.liver_injury)
+        self.flr_borderline = common.flr_borderline(liver, self.liver_injury)
+        self.ehd = common.ehd_class(facts.extrahepatic.sites, self.lesion_count, facts.patient.ecog)
+        self.technically_unresectable = common.technically_unresectable(liver, self.segments)
+        self.resectability = common.resectability(
+            ehd=self.ehd,
+            candidate=self.candidate,
+            technically_unresectable=self.technically_unresectable,
+            flr_sufficient=self.flr.sufficient,
+            r0_feasible=liver.r0_feasible,
+            extensive=self.extensive,
+        )
+        self.favourable = d.favourable(
+            candidate=self.candidate,
+            fong=self.fong,
+            timing=facts.presentation.timing,
+            dfi_months=self.dfi_months,
+            ehd=self.ehd,
+        )
+        self.ready = d.ready_for_surgery(
+            facts, candidate=self.candidate, is_favourable=self.favourable
+        )
+        self.few_small = d.few_small_lesions(lesions)
+        self.immunotherapy_eligible = d.immunotherapy_eligible(facts)
+        self.early_relapse = d.early_oxaliplatin_relapse(facts, self.dfi_months)
+        self.hepatectomy_code = (
+            "REPEAT_HEPATECTOMY" if facts.presentation.prior_hepatectomy else "HEPATECTOMY"
+        )
+
+    # --- phrases the rationales share ---
+
+    @property
+    def ecog(self) -> int:
+        return self.facts.patient.ecog
+
+    @property
+    def extent_planned(self) -> bool:
+        return self.facts.liver.planned_resection is not None
+
+    def unresectable_because(self) -> str:
+        """Why SPEC section 3 calls the case unresectable (empty when it does not)."""
+        reasons = []
+        if self.ehd == "unresectable":
+            reasons.append("unresectable extrahepatic disease")
+        if not self.candidate:
+            reasons.append(
+                "the patient declines surgery"
+                if self.facts.patient.declines_surgery
+                else "not fit for liver surgery"
+            )
+        return " and ".join(reasons)
+
+    def disease(self) -> str:
+        segments = ", ".join(str(segment) for segment in self.segments)
+        side = "bilobar" if self.bilobar else "unilobar"
+        gone = self.lesion_count - len(self.visible)
+        text = (
+            f"{count(self.lesion_count, 'lesion')} in "
+            f"{'segments' if len(self.segments) > 1 else 'segment'} {segments}, {side}, "
+            f"largest {number(self.largest_mm)} mm"
+        )
+        if gone:
+            text += f" ({count(gone, 'lesion')} no longer seen after chemotherapy, sized before it)"
+        return text
+
+    def extent(self) -> str:
+        planned = self.facts.liver.planned_resection
+        if planned is not None:
+            return f"a {planned} hepatectomy planned by the liver surgeon"
+        return ("a major" if self.major_hepatectomy else "a minor") + " hepatectomy assumed"
+
+    def flr_text(self) -> str:
+        measured = self.flr.measured_percent
+        if measured is None:
+            return f"future liver remnant not measured ({self.flr.required_percent}% required)"
+        return (
+            f"future liver remnant {number(measured)}% against "
+            f"{self.flr.required_percent}% required"
+        )
