@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.pathways.facts import facts_to_dict, parse_facts
+from apps.pathways.facts import LATEST_INPUT, facts_to_dict, parse_facts
 from apps.patients.models import MdtCase
 
 # The one-to-one records the facts are read from (lesions and extrahepatic sites are prefetched).
@@ -85,6 +85,7 @@ def case_facts_raw(*, case: MdtCase) -> dict[str, Any]:
             "flr_percent": _number(liver.future_liver_remnant_percent),
             "parenchyma": liver.parenchyma,
             "r0_feasible": liver.r0_feasible,
+            "planned_resection": liver.planned_resection,
         },
         "extrahepatic": {
             "sites": [
@@ -97,6 +98,9 @@ def case_facts_raw(*, case: MdtCase) -> dict[str, Any]:
             "preoperative_cycles": treatment.preoperative_cycles,
             "latest_response": treatment.latest_response,
             "chemo_refractory": treatment.chemo_refractory,
+            "bevacizumab_in_course": treatment.bevacizumab_in_course,
+            "adjuvant_oxaliplatin": treatment.adjuvant_oxaliplatin,
+            "prior_immunotherapy": treatment.prior_immunotherapy,
         },
         "workup": {
             "mri_hepatospecific_done": workup.mri_hepatospecific_done,
@@ -106,11 +110,14 @@ def case_facts_raw(*, case: MdtCase) -> dict[str, Any]:
     }
 
 
-def case_facts(*, case: MdtCase) -> dict[str, Any] | None:
+def case_facts(*, case: MdtCase, version: str = LATEST_INPUT) -> dict[str, Any] | None:
     """The case's facts as the pathway input (SPEC section 1), or None when none are recorded.
+    The records are read as the newest input; `version` writes them out as an earlier version's
+    input (the fields it does not know left out).
 
     Raises FactsValidationError when the records no longer make a valid input (e.g. its last
-    lesion was removed), so that callers never evaluate a broken case silently."""
+    lesion was removed, or a rule of a newer version refuses them), so that callers never
+    evaluate a broken case silently."""
     if not case.has_facts:
         return None
-    return facts_to_dict(parse_facts(case_facts_raw(case=case_with_facts(case=case))))
+    return facts_to_dict(parse_facts(case_facts_raw(case=case_with_facts(case=case))), version)

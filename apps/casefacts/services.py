@@ -94,6 +94,9 @@ def _case_records_write(*, case: MdtCase, facts: CaseFacts, actor: Any) -> bool:
                 "preoperative_cycles": facts.treatment.preoperative_cycles,
                 "latest_response": facts.treatment.latest_response,
                 "chemo_refractory": facts.treatment.chemo_refractory,
+                "bevacizumab_in_course": facts.treatment.bevacizumab_in_course,
+                "adjuvant_oxaliplatin": facts.treatment.adjuvant_oxaliplatin,
+                "prior_immunotherapy": facts.treatment.prior_immunotherapy,
             },
         ),
         (
@@ -130,6 +133,7 @@ def _liver_records_write(
             "future_liver_remnant_percent": liver.flr_percent,
             "parenchyma": liver.parenchyma,
             "r0_feasible": liver.r0_feasible,
+            "planned_resection": liver.planned_resection,
         },
     ):
         save_audited(assessment, actor=actor)

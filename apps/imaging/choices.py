@@ -18,6 +18,14 @@ class Parenchyma(models.TextChoices):
     CIRRHOSIS = "cirrhosis", "Cirrhosis"
 
 
+class PlannedResection(models.TextChoices):
+    """The liver surgeon's planned extent of the hepatectomy (the pathway's
+    `liver.planned_resection`); not yet planned is null."""
+
+    MINOR = "minor", "Minor hepatectomy (fewer than 3 contiguous segments)"
+    MAJOR = "major", "Major hepatectomy (3 or more contiguous segments)"
+
+
 class ExtrahepaticSiteName(models.TextChoices):
     LUNG = "lung", "Lung"
     PORTOCAVAL_NODES = "portocaval_nodes", "Hepatic hilar or porto-caval nodes"

@@ -9,7 +9,7 @@ from apps.core.models import BaseModel
 from apps.pathways import facts as spec
 from apps.patients.models import MdtCase
 
-from .choices import ExtrahepaticSiteName, Modality, Parenchyma
+from .choices import ExtrahepaticSiteName, Modality, Parenchyma, PlannedResection
 
 
 class ImagingStudy(BaseModel):
@@ -78,7 +78,8 @@ class LiverLesion(BaseModel):
 class LiverAssessment(BaseModel):
     """The liver surgeon's and radiologist's reading of the liver as a whole: vascular
     involvement, the planned future liver remnant (FLR), the parenchyma, and whether all disease
-    can be removed with clear margins (R0; null until judged)."""
+    can be removed with clear margins (R0; null until judged), and the extent of the
+    hepatectomy the liver surgeon plans (null until planned)."""
 
     case = models.OneToOneField(MdtCase, on_delete=models.CASCADE, related_name="liver_assessment")
     hepatic_veins_involved = models.PositiveSmallIntegerField(default=0)
@@ -88,6 +89,15 @@ class LiverAssessment(BaseModel):
         max_length=24, choices=Parenchyma.choices, default=Parenchyma.NORMAL
     )
     r0_feasible = models.BooleanField("R0 resection feasible", null=True, blank=True)
+    # NULL, not "": the liver surgeon has not planned the extent yet.
+    planned_resection = models.CharField(  # noqa: DJ001
+        "planned resection",
+        max_length=8,
+        choices=PlannedResection.choices,
+        null=True,
+        blank=True,
+        help_text="The liver surgeon's planned extent of the hepatectomy; empty until planned.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -95,6 +105,12 @@ class LiverAssessment(BaseModel):
             between("hepatic_veins_involved", 0, spec.HEPATIC_VEINS_MAX, "liver_veins_range"),
             between("future_liver_remnant_percent", spec.FLR_MIN, spec.FLR_MAX, "liver_flr_range"),
             one_of("parenchyma", Parenchyma.values, "liver_parenchyma_valid"),
+            one_of(
+                "planned_resection",
+                PlannedResection.values,
+                "liver_planned_resection_valid",
+                nullable=True,
+            ),
         ]
 
 

@@ -236,7 +236,10 @@ class Biomarkers(CaseRecord):
 
 class TreatmentHistory(CaseRecord):
     """Systemic treatment so far: earlier lines, cycles of the current course (2-weekly
-    equivalents), the latest RECIST response and whether the disease is chemo-refractory."""
+    equivalents), the latest RECIST response, whether the disease is chemo-refractory, whether
+    bevacizumab is part of the current course, whether oxaliplatin was given as adjuvant
+    treatment of the primary (not a line), and whether an immune checkpoint inhibitor has been
+    given."""
 
     case = models.OneToOneField(MdtCase, on_delete=models.CASCADE, related_name="treatment_history")
     prior_systemic_lines = models.PositiveSmallIntegerField(default=0)
@@ -246,6 +249,17 @@ class TreatmentHistory(CaseRecord):
         max_length=12, choices=Response.choices, null=True, blank=True
     )
     chemo_refractory = models.BooleanField(default=False)
+    bevacizumab_in_course = models.BooleanField("bevacizumab in the current course", default=False)
+    adjuvant_oxaliplatin = models.BooleanField(
+        "adjuvant oxaliplatin given",
+        default=False,
+        help_text="Oxaliplatin as adjuvant treatment of the primary; not a prior systemic line.",
+    )
+    prior_immunotherapy = models.BooleanField(
+        "immune checkpoint inhibitor given",
+        default=False,
+        help_text="Anti-PD-1, anti-PD-L1 or anti-CTLA-4, in an earlier line or this course.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -272,6 +286,13 @@ class TreatmentHistory(CaseRecord):
                 | models.Q(preoperative_cycles__gt=0),
                 name="treatment_refractory_needs_treatment",
                 violation_error_message="Chemo-refractory disease needs some chemotherapy given.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prior_immunotherapy=False)
+                | models.Q(prior_systemic_lines__gt=0)
+                | models.Q(preoperative_cycles__gt=0),
+                name="treatment_immunotherapy_needs_treatment",
+                violation_error_message="Immunotherapy needs a prior line or a current course.",
             ),
         ]
 

@@ -23,9 +23,12 @@ from .models import RecommendationSnapshot
 
 
 @transaction.atomic
-def recommendation_create(*, case: MdtCase, actor: Any) -> RecommendationSnapshot:
-    """Evaluate the case's current facts with the current pathway version and keep the result,
-    audited with `actor` as its author.
+def recommendation_create(
+    *, case: MdtCase, actor: Any, version: str = registry.CURRENT_VERSION
+) -> RecommendationSnapshot:
+    """Evaluate the case's current facts with the current pathway version (or an earlier
+    `version`, for records made before an upgrade) and keep the result, audited with `actor`
+    as its author.
 
     The case row is locked while its facts are read. Every write of the facts moves the case's
     `facts_updated_at` (and so needs that row), so a concurrent change either lands before the
@@ -48,10 +51,11 @@ def recommendation_create(*, case: MdtCase, actor: Any) -> RecommendationSnapsho
             status=409,
         )
     try:
-        document = case_facts(case=locked)
+        document = case_facts(case=locked, version=version)
     except FactsValidationError as error:
         raise ApplicationError(
-            "The case's records no longer make a complete set of facts: correct them first.",
+            f"The pathway ({version}) cannot evaluate the case's recorded facts: correct them "
+            "first.",
             errors=error.errors,
             status=409,
         ) from error
@@ -61,7 +65,7 @@ def recommendation_create(*, case: MdtCase, actor: Any) -> RecommendationSnapsho
             errors={"": ["PUT the case's facts first."]},
             status=409,
         )
-    result = registry.evaluate(parse_facts(document))
+    result = registry.evaluate(parse_facts(document, version), version)
     snapshot = RecommendationSnapshot(
         case=locked,
         pathway_version=result.pathway_version,

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from apps.imaging.choices import ExtrahepaticSiteName, Modality, Parenchyma
+from apps.imaging.choices import ExtrahepaticSiteName, Modality, Parenchyma, PlannedResection
 from apps.pathways.facts import (
     AGE_MAX,
     AGE_MIN,
@@ -157,6 +157,10 @@ LIVER = (
     FieldSpec("liver.both_portal_pedicles_involved", "Both portal pedicles involved", "bool"),
     FieldSpec("liver.flr_percent", "Future liver remnant (%)", "number",
               attrs=_number(0, 100, "any"), help="Planned remnant, % of functional liver volume."),
+    FieldSpec("liver.planned_resection", "Planned resection (liver surgeon)", "choice",
+              _choices(PlannedResection, blank="Not yet planned"),
+              help="Asked of the liver surgeon; until planned, the pathway assumes the extent "
+                   "from the imaging and says so."),
     FieldSpec("liver.parenchyma", "Liver parenchyma", "choice",
               _choices(Parenchyma, blank=None), default="normal"),
     FieldSpec("liver.r0_feasible", "R0 resection feasible (liver surgeon)", "tristate",
@@ -181,6 +185,11 @@ TREATMENT = (
               (("", "None yet"), *_choices(Response, blank=None))),
     FieldSpec("treatment.chemo_refractory", "Chemo-refractory (FP, oxaliplatin, irinotecan)",
               "bool"),
+    FieldSpec("treatment.bevacizumab_in_course", "Bevacizumab in the current course", "bool"),
+    FieldSpec("treatment.adjuvant_oxaliplatin", "Adjuvant oxaliplatin after the primary",
+              "bool", help="Not a prior line. Metachronous metastases only."),
+    FieldSpec("treatment.prior_immunotherapy", "Immune checkpoint inhibitor already given",
+              "bool", help="Anti-PD-1, anti-PD-L1 or anti-CTLA-4, earlier or in this course."),
 )  # fmt: skip
 WORKUP = (
     FieldSpec("workup.mri_hepatospecific_done", "Liver MRI with hepatospecific contrast and DWI",

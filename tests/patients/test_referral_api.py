@@ -243,6 +243,8 @@ def test_put_facts_replaces_lesions_and_sites(coordinator_client):
     url = reverse("api:case-facts", args=[created.data["id"]])
     changed = example("lung-and-peritoneum-unresectable-ehd")
     changed["liver"]["lesions"] = [{"segment": 4, "size_mm": 12.5, "disappeared": True}]
+    # A lesion disappears on chemotherapy: the facts say it was given.
+    changed["treatment"].update(preoperative_cycles=4, latest_response="complete")
     changed["extrahepatic"]["sites"] = [{"site": "peritoneum", "resectable": True}]
     changed["biomarkers"]["ras"] = "mutant"
 

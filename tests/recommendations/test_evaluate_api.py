@@ -13,12 +13,27 @@ from apps.pathways import registry
 from apps.pathways.result import RESECTABILITY, result_to_dict
 from apps.recommendations.choices import Resectability
 from apps.recommendations.models import RecommendationSnapshot
-from tests.conftest import EXAMPLES, INVALID_EXAMPLES, example
+from tests.conftest import (
+    EXAMPLES,
+    EXAMPLES_2027,
+    INVALID_EXAMPLES,
+    INVALID_EXAMPLES_2027,
+    example,
+)
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE_IDS = [name for name, _ in EXAMPLES]
-INVALID_IDS = [name for name, _ in INVALID_EXAMPLES]
+OLD = "crlm-2026.1"
+NEW = "crlm-2027.1"
+# Every example of both versions, each evaluated with its own (the old one by `?version=`).
+VERSIONED = [(name, document, OLD) for name, document in EXAMPLES] + [
+    (name, document, NEW) for name, document in EXAMPLES_2027
+]
+VERSIONED_IDS = [f"{version}:{name}" for name, _, version in VERSIONED]
+INVALID = [(name, document, OLD) for name, document in INVALID_EXAMPLES] + [
+    (name, document, NEW) for name, document in INVALID_EXAMPLES_2027
+]
+INVALID_IDS = [f"{version}:{name}" for name, _, version in INVALID]
 ANY_EXAMPLE = "solitary-metachronous-low-risk"
 # Tables authentication reads: the token and its user, the user's groups (roles) and hospital.
 AUTH_TABLES = ("authtoken_token", "auth_user", "auth_group", "core_staffprofile", "core_hospital")
@@ -29,23 +44,26 @@ def viewer_client(client_for, viewer):
     return client_for(viewer)
 
 
-def _evaluate(client, body):
-    return client.post(reverse("api:pathway-evaluate"), body, format="json")
+def _evaluate(client, body, version: str | None = None):
+    url = reverse("api:pathway-evaluate")
+    if version is not None:
+        url += f"?version={version}"
+    return client.post(url, body, format="json")
 
 
-def _catalogue() -> dict[str, dict]:
-    return {entry["code"]: entry for entry in registry.describe()["codes"]}
+def _catalogue(version: str = registry.CURRENT_VERSION) -> dict[str, dict]:
+    return {entry["code"]: entry for entry in registry.describe(version)["codes"]}
 
 
-@pytest.mark.parametrize(("name", "document"), EXAMPLES, ids=EXAMPLE_IDS)
-def test_evaluate_example_answers_its_expected_result(viewer_client, name, document):
+@pytest.mark.parametrize(("name", "document", "version"), VERSIONED, ids=VERSIONED_IDS)
+def test_evaluate_example_answers_its_expected_result(viewer_client, name, document, version):
     expected = document["expected"]
 
-    response = _evaluate(viewer_client, document["case"])
+    response = _evaluate(viewer_client, document["case"], None if version == NEW else version)
 
     assert response.status_code == 200, response.content
     result = response.json()
-    assert result["pathway_version"] == registry.CURRENT_VERSION
+    assert result["pathway_version"] == version
     assert result["resectability"] == expected["resectability"]
     assert result["surgical_candidate"] == expected["surgical_candidate"]
     assert result["fong"]["score"] == expected["fong_score"]
@@ -60,27 +78,36 @@ def test_evaluate_example_answers_its_expected_result(viewer_client, name, docum
     assert {item["code"] for item in result["warnings"]} == set(expected["warnings"])
     assert {item["code"] for item in result["workup"]} == set(expected["workup"])
     assert result["lesion_plan"] == expected["lesion_plan"]
+    if version == NEW:
+        assert result["summary"]
+        severities = {item["code"]: item["severity"] for item in result["warnings"]}
+        assert {code: severities[code] for code in expected["warning_severity"]} == expected[
+            "warning_severity"
+        ]
+    else:
+        assert "summary" not in result
+        assert all("severity" not in item for item in result["warnings"])
 
 
-@pytest.mark.parametrize(("name", "document"), EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize(("name", "document", "version"), VERSIONED, ids=VERSIONED_IDS)
 def test_evaluate_answers_the_engines_output_with_the_catalogues_citations(
-    viewer_client, name, document
+    viewer_client, name, document, version
 ):
-    result = _evaluate(viewer_client, document["case"]).json()
+    result = _evaluate(viewer_client, document["case"], version).json()
 
     # The HTTP round trip adds and loses nothing.
     assert result == json.loads(
-        json.dumps(result_to_dict(registry.evaluate_input(document["case"])))
+        json.dumps(result_to_dict(registry.evaluate_input(document["case"], version)))
     )
-    catalogue = _catalogue()
+    catalogue = _catalogue(version)
     for group in ("recommendations", "warnings", "workup"):
         for item in result[group]:
             assert item["citations"] == catalogue[item["code"]]["citations"], item["code"]
 
 
-@pytest.mark.parametrize(("name", "document"), INVALID_EXAMPLES, ids=INVALID_IDS)
-def test_evaluate_invalid_example_names_exactly_its_fields(viewer_client, name, document):
-    response = _evaluate(viewer_client, document["case"])
+@pytest.mark.parametrize(("name", "document", "version"), INVALID, ids=INVALID_IDS)
+def test_evaluate_invalid_example_names_exactly_its_fields(viewer_client, name, document, version):
+    response = _evaluate(viewer_client, document["case"], version)
 
     assert response.status_code == 400, response.content
     body = response.json()
@@ -202,7 +229,9 @@ def _check_against_schema(value, node, components, path="result"):
         return
     if "properties" in node:
         assert isinstance(value, dict), path
-        assert set(value) == set(node["properties"]), path
+        # Every key declared; every required one present (a version's own keys are optional).
+        assert set(value) <= set(node["properties"]), (path, set(value) - set(node["properties"]))
+        assert set(node.get("required", [])) <= set(value), path
         for key, child in value.items():
             _check_against_schema(child, node["properties"][key], components, f"{path}.{key}")
     elif node.get("type") == "array":
@@ -236,20 +265,20 @@ def test_evaluate_output_matches_its_schema(viewer_client, schema):
     assert answer == {"$ref": "#/components/schemas/PathwayResult"}
     assert request == {"$ref": "#/components/schemas/CaseFactsRequest"}
 
-    for _, document in EXAMPLES:
-        result = _evaluate(viewer_client, document["case"]).json()
+    for _, document, version in VERSIONED:
+        result = _evaluate(viewer_client, document["case"], version).json()
         _check_against_schema(result, answer, components)
 
 
-def test_describe_output_matches_its_schema(viewer_client, schema):
+@pytest.mark.parametrize("version", [OLD, NEW])
+def test_describe_output_matches_its_schema(viewer_client, schema, version):
     components = schema["components"]["schemas"]
     answer = schema["paths"]["/api/v1/pathway/"]["get"]["responses"]["200"]["content"][
         "application/json"
     ]["schema"]
-
-    _check_against_schema(
-        viewer_client.get(reverse("api:pathway-describe")).json(), answer, components, "describe"
-    )
+    described = viewer_client.get(reverse("api:pathway-describe"), {"version": version}).json()
+    assert described["version"] == version
+    _check_against_schema(described, answer, components, "describe")
 
 
 def test_resectability_choices_are_the_pathways():
@@ -261,7 +290,7 @@ def test_resectability_choices_are_the_pathways():
 
 @pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
 def test_describe_lists_every_code_with_title_and_citations(make_user, client_for, role):
-    from apps.pathways.crlm_2026_1 import CATALOGUE
+    from apps.pathways.crlm_2027_1 import CATALOGUE
 
     response = client_for(make_user(role)).get(reverse("api:pathway-describe"))
 
@@ -285,9 +314,9 @@ def test_describe_lists_every_code_with_title_and_citations(make_user, client_fo
 
 
 def test_describe_covers_every_code_the_examples_answer(viewer_client):
-    described = _catalogue()
-    for _, document in EXAMPLES:
-        result = _evaluate(viewer_client, document["case"]).json()
+    for _, document, version in VERSIONED:
+        described = _catalogue(version)
+        result = _evaluate(viewer_client, document["case"], version).json()
         for group, kind in (
             ("recommendations", "recommendation"),
             ("warnings", "warning"),
@@ -309,3 +338,32 @@ def test_describe_reads_nothing_beyond_authentication(
 
     with django_assert_max_num_queries(2):
         assert client.get(reverse("api:pathway-describe")).status_code == 200
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["crlm-1999.1", "", "CRLM-2027.1"])
+def test_an_unknown_version_is_a_400_naming_version(viewer_client, version):
+    evaluated = _evaluate(viewer_client, example(ANY_EXAMPLE), version)
+    described = viewer_client.get(reverse("api:pathway-describe"), {"version": version})
+    for response in (evaluated, described):
+        assert response.status_code == 400, response.content
+        assert set(response.json()["errors"]) == {"version"}
+
+
+def test_the_old_version_reads_the_new_fields_as_unknown(viewer_client):
+    case = example(ANY_EXAMPLE)
+    case["liver"]["planned_resection"] = "major"
+    assert _evaluate(viewer_client, case).status_code == 200
+    old = _evaluate(viewer_client, case, OLD)
+    assert old.status_code == 400
+    assert set(old.json()["errors"]) == {"liver.planned_resection"}
+
+
+def test_evaluate_answers_the_same_json_as_the_standard_library_would_write(viewer_client):
+    """The answer is written by orjson: the same JSON, compact and UTF-8."""
+    response = _evaluate(viewer_client, example(ANY_EXAMPLE))
+    expected = result_to_dict(registry.evaluate_input(example(ANY_EXAMPLE)))
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == expected

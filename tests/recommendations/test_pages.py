@@ -8,10 +8,11 @@ from django.urls import reverse
 from apps.pathways.registry import evaluate_input
 from apps.pathways.result import result_to_dict
 from apps.recommendations.presentation import panel_context
-from tests.conftest import EXAMPLES, example
+from tests.conftest import EXAMPLES_2027, example
 from tests.workspace.test_case_pages import intake_data
 
-EXPECTED = {name: document["expected"] for name, document in EXAMPLES}
+# The current version's examples: the panel evaluates with it.
+EXPECTED = {name: document["expected"] for name, document in EXAMPLES_2027}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -58,7 +59,7 @@ def test_preview_stores_nothing_and_needs_login(client, viewer):
 
 
 def test_panel_context_groups_and_resolves_citations():
-    case = example("unfit-small-lesions-ablation")
+    case = example("unfit-three-lesions-ablation-alone-45mm")
     panel = panel_context(result_to_dict(evaluate_input(case)), case["liver"]["lesions"])
 
     assert panel["primary"]["code"] == "LOCAL_ABLATIVE_THERAPY"
@@ -67,8 +68,8 @@ def test_panel_context_groups_and_resolves_citations():
     assert citation["title"].startswith("Karaoğlan BB")
     assert citation["section"] == "4) Local Therapies for Unresectable CRLMs"
     assert [c["state"] for c in panel["fong"]["criteria"]] == ["no", "yes", "no", "yes", "no"]
-    assert panel["lesion_plan"][0]["modalities"][0]["code"] == "RFA"
-    assert 'fill="#d9480f"' in panel["liver_map"]  # RFA colour for the segment 4 lesion
+    assert panel["lesion_plan"][0]["modalities"][0]["code"] == "SBRT"
+    assert 'fill="#0c8599"' in panel["liver_map"]  # SBRT colour for the 45 mm segment 3 lesion
     assert any(line["is_choice"] and line["choice"] for line in panel["trace"])
 
 

@@ -95,7 +95,7 @@ def test_summary_pdf_names_every_case_its_decision_and_evidence(requested, clien
     assert "Karaoğlan BB et al." in text  # ... and its source
     assert "Seminar room 2" in text
     assert "Quorate" in text
-    assert "crlm-2026.1" in text  # the pathway version
+    assert "crlm-2027.1" in text  # the pathway version
     for number, page in enumerate(pages, start=1):
         assert "Confidential: contains patient data" in page
         assert f"Page {number} of {len(pages)}" in page

@@ -16,11 +16,12 @@ from apps.pathways.facts import facts_to_dict, parse_facts
 from apps.patients.models import MdtCase
 from apps.recommendations.models import RecommendationSnapshot
 from apps.workspace.forms import html_id, values_from_facts
-from tests.conftest import EXAMPLES, example
+from tests.conftest import EXAMPLES_2027, example
 from tests.factories import CaseFactory, PatientFactory, birth_date_for_age
 
-EXAMPLE_NAMES = [name for name, _ in EXAMPLES]
-EXPECTED_PRIMARY = {name: document["expected"]["primary"] for name, document in EXAMPLES}
+# The current version's examples: a new case is evaluated with it.
+EXAMPLE_NAMES = [name for name, _ in EXAMPLES_2027]
+EXPECTED_PRIMARY = {name: document["expected"]["primary"] for name, document in EXAMPLES_2027}
 
 
 def intake_data(case: dict[str, Any], *, mrn: str = "WEB-0001", **extra: Any) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def coordinator_web(client, coordinator):
 
 
 def test_case_new_creates_case_facts_and_first_snapshot(coordinator_web, coordinator):
-    case = example("bilobar-two-stage-primary-in-situ")
+    case = example("bilobar-short-remnant-one-side-ablatable")
     data = intake_data(
         case,
         **{
@@ -66,7 +67,8 @@ def test_case_new_creates_case_facts_and_first_snapshot(coordinator_web, coordin
     assert response["Location"] == reverse("workspace:case-detail", args=[created.id])
     assert case_facts(case=created) == facts_to_dict(parse_facts(case))
     snapshot = RecommendationSnapshot.objects.get(case=created)
-    assert snapshot.primary_code == EXPECTED_PRIMARY["bilobar-two-stage-primary-in-situ"]
+    assert snapshot.primary_code == EXPECTED_PRIMARY["bilobar-short-remnant-one-side-ablatable"]
+    assert snapshot.pathway_version == "crlm-2027.1"
     assert snapshot.created_by == coordinator
     study = ImagingStudy.objects.get(case=created)
     assert study.modality == "mri" and study.hepatospecific_contrast
@@ -262,7 +264,7 @@ def test_other_hospitals_case_is_404(client, make_user, other_hospital):
 def test_case_detail_shows_facts_and_latest_recommendation(client, make_user, hospital, role):
     user = make_user(role)
     client.force_login(user)
-    created = _created_case(client, make_user, "unfit-small-lesions-ablation")
+    created = _created_case(client, make_user, "unfit-three-lesions-ablation-alone-45mm")
     response = client.get(reverse("workspace:case-detail", args=[created.id]))
 
     html = response.content.decode()

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.schema import CaseFactsDocument
-from apps.pathways.result import EHD_CLASSES, FONG_RISKS, PLANS, ROLES
+from apps.pathways.result import EHD_CLASSES, FONG_RISKS, PLANS, ROLES, SEVERITIES
 
 from ..choices import Resectability, StaleReason
 from ..models import RecommendationSnapshot
@@ -44,6 +44,13 @@ class PathwayFindingSerializer(serializers.Serializer):
     """A warning or a work-up item."""
 
     code = serializers.CharField(help_text=CODE_HELP)
+    severity = serializers.ChoiceField(
+        choices=SEVERITIES,
+        required=False,
+        help_text="A warning's weight (crlm-2027.1 and later): caution, for a risk or a gap the "
+        "board must weigh before deciding; info, for context that does not by itself change the "
+        "plan. Absent on work-up items.",
+    )
     message = serializers.CharField()
     citations = PathwayCitationSerializer(many=True)
 
@@ -53,6 +60,11 @@ class PathwayLesionPlanEntrySerializer(serializers.Serializer):
     size_mm = serializers.FloatField()
     modalities = serializers.ListField(
         child=serializers.CharField(), help_text="Ablative modalities, the preferred first."
+    )
+    disappeared = serializers.BooleanField(
+        required=False,
+        help_text="crlm-2027.1 and later: the lesion disappeared on chemotherapy (no modality: "
+        "nothing left to target).",
     )
 
 
@@ -67,13 +79,27 @@ class PathwayDerivedSerializer(serializers.Serializer):
     largest_lesion_mm = serializers.FloatField()
     segments = serializers.ListField(child=serializers.IntegerField())
     bilobar = serializers.BooleanField()
+    visible_lesion_count = serializers.IntegerField(
+        required=False, help_text="crlm-2027.1 and later: the lesions not disappeared."
+    )
+    visible_sum_mm = serializers.FloatField(
+        required=False, help_text="crlm-2027.1 and later: their sizes added up."
+    )
     major_hepatectomy_expected = serializers.BooleanField()
+    resection_extent = serializers.ChoiceField(
+        choices=["planned", "assumed"],
+        required=False,
+        help_text="crlm-2027.1 and later: planned by the liver surgeon, or assumed from the "
+        "imaging.",
+    )
     extensive_liver_disease = serializers.BooleanField()
     ehd = serializers.ChoiceField(choices=EHD_CLASSES, help_text="Extrahepatic disease.")
     technically_unresectable = serializers.BooleanField()
     liver_injury = serializers.BooleanField()
-    favourable = serializers.BooleanField()
-    ready_for_surgery = serializers.BooleanField()
+    favourable = serializers.BooleanField(
+        allow_null=True, help_text="Null (crlm-2027.1) for a patient who is not a candidate."
+    )
+    ready_for_surgery = serializers.BooleanField(allow_null=True)
     plan = serializers.ChoiceField(
         choices=PLANS, help_text="The section of SPEC 4 that chose the recommendations."
     )
@@ -110,6 +136,11 @@ class PathwayResultSerializer(serializers.Serializer):
     pathway_version = serializers.CharField()
     resectability = serializers.ChoiceField(choices=Resectability.choices)
     surgical_candidate = serializers.BooleanField()
+    summary = serializers.CharField(
+        required=False,
+        help_text="crlm-2027.1 and later: one sentence for the ten-second read: the primary "
+        "recommendation (with its regimen) and the fact that decided it.",
+    )
     derived = PathwayDerivedSerializer()
     fong = PathwayFongSerializer()
     flr = PathwayFlrSerializer()
@@ -135,14 +166,21 @@ class PathwayCodeSerializer(serializers.Serializer):
     code = serializers.CharField()
     kind = serializers.ChoiceField(choices=["recommendation", "warning", "workup"])
     title = serializers.CharField()
+    severity = serializers.ChoiceField(
+        choices=SEVERITIES, required=False, help_text="A warning's fixed severity, where given."
+    )
     citations = PathwayCitationSerializer(many=True)
 
 
 class PathwayDescriptionSerializer(serializers.Serializer):
-    """The pathway in use: its version, its sources and every code it may answer."""
+    """A pathway version: its sources and every code it may answer."""
 
     version = serializers.CharField()
     title = serializers.CharField()
+    current = serializers.BooleanField(help_text="This is the version new evaluations use.")
+    versions = serializers.ListField(
+        child=serializers.CharField(), help_text="Every version this installation serves."
+    )
     sources = PathwaySourceSerializer(many=True)
     codes = PathwayCodeSerializer(many=True)
 

@@ -11,11 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.renderers import FastJSONRenderer
 from apps.core.api.schema import ERROR_RESPONSES, FACTS_SCHEMA, ErrorSerializer
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.pathways import registry
-from apps.pathways.facts import FactsValidationError, parse_facts
+from apps.pathways.facts import FactsValidationError
 from apps.pathways.result import result_to_dict
 from apps.patients.models import MdtCase
 from apps.patients.selectors import case_list
@@ -44,42 +45,71 @@ CONFLICT = OpenApiResponse(
 )
 
 
+VERSION = OpenApiParameter(
+    "version",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=list(registry.VERSIONS),
+    description=f"The pathway version; the current one ({registry.CURRENT_VERSION}) when left out.",
+)
+
+
+def _version(request: Request) -> str:
+    """The version asked for (`?version=`), or the current one; an unknown one is a 400."""
+    version = request.query_params.get("version", registry.CURRENT_VERSION)
+    if version not in registry.VERSIONS:
+        raise ApplicationError(
+            "Unknown pathway version.",
+            errors={"version": [f"Must be one of: {', '.join(registry.VERSIONS)}."]},
+        )
+    return version
+
+
 class PathwayEvaluateView(APIView):
-    """Any set of case facts through the current pathway, nothing stored. Reads no database
-    beyond authentication: the facts are parsed by the pathway package itself (a serializer
-    would validate them a second time, differently)."""
+    """Any set of case facts through the pathway (the current version, or `?version=`), nothing
+    stored. Reads no database beyond authentication: the facts are parsed by the pathway
+    package itself (a serializer would validate them a second time, differently), and the
+    result, 6 to 8 KB, is written by orjson."""
 
     # Evaluating writes nothing: every role may, viewers included.
     write_roles = {Role.COORDINATOR, Role.CLINICIAN, Role.VIEWER}
+    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
-        summary="Evaluate case facts with the current pathway (nothing is stored)",
+        summary="Evaluate case facts with the pathway (nothing is stored)",
         description=(
-            "The body is the pathway input (SPEC section 1). Invalid facts answer 400 with every "
-            'error under its field path; a body that is not a JSON object under "".'
+            "The body is the pathway input of the version (its SPEC section 1). Invalid facts "
+            "answer 400 with every error under its field path; a body that is not a JSON object "
+            'under "". An earlier version stays available with `?version=` (its own input: the '
+            "fields a later version added are unknown keys there)."
         ),
+        parameters=[VERSION],
         request=FACTS_SCHEMA,
         responses={200: PathwayResultSerializer, **_errors(400, 401, 403)},
     )
     def post(self, request: Request) -> Response:
+        version = _version(request)
         try:
-            facts = parse_facts(request.data)
+            result = registry.evaluate_input(request.data, version)
         except FactsValidationError as error:
             raise ApplicationError(
                 "Invalid case facts: see the errors for each field.", errors=error.errors
             ) from error
-        return Response(result_to_dict(registry.evaluate(facts)))
+        return Response(result_to_dict(result))
 
 
 class PathwayDescribeView(APIView):
-    """The pathway in use, for showing codes with their titles and evidence."""
+    """A pathway version (the current one, or `?version=`), for showing codes with their titles,
+    evidence and severities."""
 
     @extend_schema(
-        summary="The current pathway: version, sources, every code with its citations",
-        responses={200: PathwayDescriptionSerializer, **_errors(401, 403)},
+        summary="The pathway: version, sources, every code with its citations",
+        parameters=[VERSION],
+        responses={200: PathwayDescriptionSerializer, **_errors(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        return Response(registry.describe())
+        return Response(registry.describe(_version(request)))
 
 
 def _case(request: Request, case_id: str) -> MdtCase:

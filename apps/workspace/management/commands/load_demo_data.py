@@ -43,48 +43,52 @@ USERS = [
     ("viewer", "Vic", "Lane", Role.VIEWER, Specialty.NURSE_SPECIALIST),
 ]
 
-# (example file, fictional given name, fictional family name, sex, question to the board)
-PATIENTS = [
+# (example, fictional given name, fictional family name, sex, question to the board). The
+# upcoming meeting's cases come from the current pathway's examples (crlm-2027.1), last week's
+# from crlm-2026.1's (their facts are valid in both).
+UPCOMING = [
     (
-        "solitary-metachronous-low-risk",
+        "caudate-lesion-hepatectomy",
         "Ada",
         "Fictional-Birch",
         "female",
-        "Solitary segment 6 metastasis 30 months after left hemicolectomy: resect?",
+        "Solitary caudate lobe metastasis after left hemicolectomy: resect?",
     ),
     (
-        "synchronous-rectal-resectable",
+        "hepatic-vein-contact-assumed-major-staged",
         "Ben",
         "Fictional-Cedar",
         "male",
-        "Synchronous rectal primary with two right-liver metastases: sequence of surgery?",
+        "Synchronous right colon primary, one lesion touching a hepatic vein: sequence?",
     ),
     (
-        "bilobar-insufficient-flr",
+        "bilobar-short-remnant-one-side-ablatable",
         "Cara",
         "Fictional-Elm",
         "female",
-        "Bilobar disease, FLR 14%: two-stage hepatectomy?",
+        "Bilobar disease with a short remnant: two-stage, or ablate the left side?",
     ),
     (
-        "cirrhosis-short-remnant-ablation-alternative",
-        "Dev",
-        "Fictional-Fir",
-        "male",
-        "Cirrhotic liver, FLR 26%: PVE or ablation?",
-    ),
-    (
-        "right-sided-ras-mutant-conversion",
+        "extensive-untreated-conversion-hai",
         "Eli",
         "Fictional-Hazel",
         "other",
-        "Extensive bilobar RAS-mutant disease: conversion chemotherapy regimen?",
+        "Extensive bilobar liver-only disease, untreated: conversion regimen, HAI?",
     ),
     (
-        "resectable-after-four-cycles",
+        "four-cycles-response-unknown-restage-then-operate",
         "Fay",
         "Fictional-Larch",
         "female",
+        "Four cycles given, response not yet assessed: proceed to hepatectomy?",
+    ),
+]
+LAST_WEEK = [
+    (
+        "resectable-after-four-cycles",
+        "Dev",
+        "Fictional-Fir",
+        "male",
         "Restaging after four cycles, partial response: proceed to hepatectomy?",
     ),
     (
@@ -102,6 +106,15 @@ PATIENTS = [
         "Liver, lung and peritoneal disease: any role for surgery?",
     ),
 ]
+# Two of the upcoming cases were evaluated before the hospital's upgrade to crlm-2026.1's
+# successor: their recommendations are stale ("pathway updated") until the coordinator
+# re-evaluates the open cases.
+BEFORE_THE_UPGRADE = {
+    "extensive-untreated-conversion-hai",
+    "four-cycles-response-unknown-restage-then-operate",
+}
+EARLIER_VERSION = "crlm-2026.1"
+EXAMPLE_FOLDERS = {"upcoming": ("crlm-2027.1", "examples"), "last_week": ("examples",)}
 
 
 def _birth_date_for_age(age: int, on: date) -> date:
@@ -120,20 +133,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data is for development; pass --force to load it anyway.")
-        examples_dir = Path(settings.SHARED_DIR) / "pathways" / "examples"
+        pathways = Path(settings.SHARED_DIR) / "pathways"
+        folders = {key: pathways.joinpath(*parts) for key, parts in EXAMPLE_FOLDERS.items()}
         if Hospital.objects.filter(code=HOSPITAL_CODE).exists():
             self.stdout.write("Demo data already loaded.")
         else:
-            if not examples_dir.is_dir():
+            missing = [str(folder) for folder in folders.values() if not folder.is_dir()]
+            if missing:
                 raise CommandError(
-                    f"Pathway examples not found in {examples_dir} (set SHARED_DIR)."
+                    f"Pathway examples not found in {', '.join(missing)} (set SHARED_DIR)."
                 )
-            self._load(examples_dir)
+            self._load(folders)
             self.stdout.write(self.style.SUCCESS("Demo data loaded (fictional patients)."))
         self._print_logins()
 
     @transaction.atomic
-    def _load(self, examples_dir: Path) -> None:
+    def _load(self, folders: dict[str, Path]) -> None:
         hospital = Hospital.objects.create(
             name="Northfield General Hospital (fictional demo)", code=HOSPITAL_CODE
         )
@@ -148,8 +163,11 @@ class Command(BaseCommand):
         actor = users["coordinator"]
         today = timezone.localdate()
         cases = []
-        for number, (example, given, family, sex, question) in enumerate(PATIENTS, start=1):
-            facts_data = json.loads((examples_dir / f"{example}.json").read_text())["case"]
+        patients = [(folders["upcoming"], *entry) for entry in UPCOMING] + [
+            (folders["last_week"], *entry) for entry in LAST_WEEK
+        ]
+        for number, (folder, example, given, family, sex, question) in enumerate(patients, start=1):
+            facts_data = json.loads((folder / f"{example}.json").read_text())["case"]
             facts = parse_facts(facts_data)
             patient = patient_create(
                 hospital=hospital,
@@ -184,14 +202,17 @@ class Command(BaseCommand):
             chair=users["surgeon"],
             actor=actor,
         )
-        for case in cases[:5]:
+        for (example, *_), case in zip(UPCOMING, cases, strict=False):
             agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
             # The agenda's cases come with the pathway's recommendation, as a coordinator would
-            # prepare them.
-            recommendation_create(case=case, actor=actor)
+            # prepare them (two before the upgrade).
+            if example in BEFORE_THE_UPGRADE:
+                recommendation_create(case=case, actor=actor, version=EARLIER_VERSION)
+            else:
+                recommendation_create(case=case, actor=actor)
         for username in ("surgeon", "surgeon2", "oncologist", "radiologist", "coordinator"):
             attendance_add(meeting=meeting, user=users[username], actor=actor)
-        self._last_week(hospital, users, cases[5:], starts - timedelta(days=7))
+        self._last_week(hospital, users, cases[len(UPCOMING) :], starts - timedelta(days=7))
 
     def _last_week(
         self, hospital: Hospital, users: dict[str, Any], cases: list[Any], starts: datetime
