@@ -15,7 +15,7 @@ from apps.recommendations.api.views import (
     PathwayEvaluateView,
 )
 from apps.summaries.api.urls import urlpatterns as summary_urlpatterns
-from apps.workspace.api.views import CaseViewSet
+from apps.workspace.api.views import CaseViewSet, ReevaluationCasesView, ReevaluationView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,6 +31,12 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("pathway/", PathwayDescribeView.as_view(), name="pathway-describe"),
     path("pathway/evaluate/", PathwayEvaluateView.as_view(), name="pathway-evaluate"),
+    path("pathway/reevaluate/", ReevaluationView.as_view(), name="pathway-reevaluate"),
+    path(
+        "pathway/reevaluate/<str:reevaluation_id>/cases/",
+        ReevaluationCasesView.as_view(),
+        name="pathway-reevaluate-cases",
+    ),
     # <str:...>, not <uuid:...>: a malformed id then gets the API's 404, not Django's HTML page.
     path(
         "cases/<str:case_id>/recommendation/",

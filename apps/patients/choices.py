@@ -19,6 +19,10 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# A closed or withdrawn case is a finished record: its facts change only after reopening it.
+FINISHED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
+
+
 class SurgicalFitness(models.TextChoices):
     FIT = "fit", "Fit for surgery"
     UNFIT = "unfit", "Unfit for surgery"

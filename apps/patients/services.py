@@ -16,12 +16,10 @@ from apps.core.services import assign, delete_audited, save_audited
 from apps.pathways.facts import AGE_MAX, AGE_MIN
 
 from . import case_checks
-from .choices import CaseStatus
+from .choices import FINISHED_STATUSES, CaseStatus
 from .models import Biomarkers, MdtCase, Patient, age_on
 
 IDENTITY_FIELDS = ("given_name", "family_name", "birth_date", "sex")
-# A closed or withdrawn case is a finished record: its facts change only after reopening it.
-FINISHED_STATUSES = {CaseStatus.CLOSED, CaseStatus.WITHDRAWN}
 # Statuses a coordinator may set by hand; `scheduled` and `discussed` follow the meetings.
 MANUAL_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.CLOSED, CaseStatus.WITHDRAWN}
 

@@ -16,3 +16,21 @@ class StaleReason(models.TextChoices):
 
     FACTS_CHANGED = "facts_changed", "The case's facts changed after the evaluation"
     PATHWAY_UPDATED = "pathway_updated", "A newer pathway version is in use"
+
+
+class ReevaluationStatus(models.TextChoices):
+    """Where a re-evaluation of a hospital's open cases has got."""
+
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Re-evaluating"
+    DONE = "done", "Done"
+    FAILED = "failed", "Stopped"
+
+
+class ReevaluationOutcome(models.TextChoices):
+    """What became of one case in a re-evaluation."""
+
+    UNCHANGED = "unchanged", "Same primary recommendation and codes"
+    CHANGED = "changed", "The recommendation changed"
+    NEW = "new", "First recommendation"
+    REFUSED = "refused", "The pathway refuses the recorded facts"

@@ -1,5 +1,6 @@
 """Reads that gather several apps: the case list with each case's latest recommendation, a
-case's combined audit trail, and the dashboard's lists. Each starts from a scoped selector of
+case's combined audit trail, the dashboard's lists, and a re-evaluation's changes in the order
+the board meets them. Each starts from a scoped selector of
 the app it reads (`case_list`, `meeting_list`), so another hospital's records stay invisible."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -37,8 +39,8 @@ from apps.patients.models import (
 )
 from apps.patients.selectors import case_list
 from apps.recommendations.choices import StaleReason
-from apps.recommendations.models import RecommendationSnapshot
-from apps.recommendations.selectors import with_staleness
+from apps.recommendations.models import RecommendationSnapshot, Reevaluation, ReevaluationCase
+from apps.recommendations.selectors import reevaluation_cases, with_staleness
 
 # Enough for a glance; the full lists are the meetings and cases pages.
 UPCOMING_MEETINGS = 5
@@ -157,4 +159,21 @@ def my_actions(*, user: Any) -> list[DecisionAction]:
         .select_related("agenda_item__meeting", "agenda_item__case__patient")
         .annotate(overdue=overdue)
         .order_by("due_on", "created_at", "id")[:ACTIONS_SHOWN]
+    )
+
+
+def reevaluation_changes(*, reevaluation: Reevaluation) -> QuerySet[ReevaluationCase]:
+    """The cases of a re-evaluation, those on the next agenda first (the soonest meeting not
+    signed off that the case is on, and not moved from), then by referral date."""
+    next_meeting = (
+        AgendaItem.objects.filter(case=OuterRef("case_id"), moved_to__isnull=True)
+        .exclude(meeting__status=MeetingStatus.CLOSED)
+        .filter(meeting__scheduled_for__gte=timezone.now() - RECENT)
+        .order_by("meeting__scheduled_for")
+        .values("meeting__scheduled_for")[:1]
+    )
+    return (
+        reevaluation_cases(reevaluation=reevaluation)
+        .annotate(next_meeting_at=Subquery(next_meeting))
+        .order_by(F("next_meeting_at").asc(nulls_last=True), "case__referred_on", "id")
     )

@@ -1,9 +1,10 @@
-"""Browser pages of the workspace: the dashboard and the case pages (list, intake form, case
-page, audit trail, the live recommendation panel and recalculation)."""
+"""Browser pages of the workspace: the case pages (list, intake form, case page, audit trail, the
+live recommendation panel and recalculation) and the pathway page (the version in use and the
+re-evaluation of the open cases). The dashboard is the site's root (config/urls.py)."""
 
 from django.urls import path
 
-from .views import cases, recommendations
+from .views import cases, pathway, recommendations
 
 app_name = "workspace"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", cases.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case-edit"),
     path("cases/<uuid:case_id>/audit/", cases.case_audit, name="case-history-audit"),
+    path("pathway/", pathway.pathway_page, name="pathway"),
+    path("pathway/reevaluate/", pathway.reevaluate, name="pathway-reevaluate"),
     path(
         "cases/<uuid:case_id>/recommendation/",
         recommendations.case_recalculate,

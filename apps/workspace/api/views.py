@@ -1,22 +1,27 @@
-"""The case resource of the API: a case with its referral, its facts (`apps.casefacts`) and its
-combined audit trail (every app's records of the case). It gathers several apps, so it lives at
-the top; views parse input, call one service or selector, and render."""
+"""The API resources that gather several apps, so live at the top: the case with its referral,
+its facts (`apps.casefacts`) and its combined audit trail (every app's records of the case), and
+the re-evaluation of the open cases after a pathway upgrade (its changes listed in the order of
+the next agenda). Views parse input, call one service or selector, and render."""
 
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.casefacts.selectors import case_facts
 from apps.casefacts.services import case_facts_record, case_refer
 from apps.core.api.errors import flatten_errors
 from apps.core.api.schema import ERROR_RESPONSES, FACTS_SCHEMA
 from apps.core.api.viewsets import ServiceModelViewSet
+from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
 from apps.pathways.facts import FactsValidationError, parse_facts
@@ -29,8 +34,11 @@ from apps.patients.api.serializers import (
 )
 from apps.patients.filters import CaseFilter
 from apps.patients.models import MdtCase, Patient, age_on
+from apps.recommendations.selectors import reevaluation_get, reevaluation_latest
+from apps.recommendations.services import reevaluation_request
 
-from ..selectors import case_audit_trail
+from ..selectors import case_audit_trail, reevaluation_changes
+from .serializers import ReevaluationCaseOutputSerializer, ReevaluationOutputSerializer
 
 
 def _with_age_from_birth_date(raw_facts: Any, age: int) -> Any:
@@ -197,3 +205,67 @@ class CaseViewSet(ServiceModelViewSet):
         entries = case_audit_trail(case=self.get_object())
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+
+
+# --- re-evaluating the open cases after a pathway upgrade ---------------------------------------
+
+
+class ReevaluationView(APIView):
+    """The hospital's re-evaluation of every open case with the current pathway version."""
+
+    write_roles = {Role.COORDINATOR}
+
+    @extend_schema(
+        summary="The latest re-evaluation of the open cases, with its progress",
+        responses={200: ReevaluationOutputSerializer, **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        run = reevaluation_latest(hospital=user_hospital(request.user))
+        if run is None:
+            raise ApplicationError(
+                "No re-evaluation has been run yet.",
+                errors={"": ["POST to this address to re-evaluate the open cases."]},
+                status=404,
+            )
+        return Response(ReevaluationOutputSerializer(run).data)
+
+    @extend_schema(
+        summary="Re-evaluate every open case with the current pathway version (coordinator)",
+        description=(
+            "Each open case with facts gets a new recommendation snapshot of the current "
+            "version, audited with the coordinator as its author, in a background task; poll "
+            "GET for the progress, then read what changed per case at cases/. A request while "
+            "one is waiting or under way returns that one."
+        ),
+        request=None,
+        responses={202: ReevaluationOutputSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request: Request) -> Response:
+        run = reevaluation_request(hospital=user_hospital(request.user), actor=request.user)
+        run.refresh_from_db()
+        return Response(ReevaluationOutputSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReevaluationCasesView(GenericAPIView):
+    """What a re-evaluation changed, case by case, the cases on the next agenda first."""
+
+    serializer_class = ReevaluationCaseOutputSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        summary="What a re-evaluation changed per case (cases on the next agenda first)",
+        parameters=[
+            OpenApiParameter(
+                "reevaluation_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The run."
+            )
+        ],
+        responses={200: ReevaluationCaseOutputSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request, reevaluation_id: str) -> Response:
+        run = reevaluation_get(
+            hospital=user_hospital(request.user), reevaluation_id=reevaluation_id
+        )
+        if run is None:
+            raise ApplicationError("Not found.", status=404)
+        page = self.paginate_queryset(reevaluation_changes(reevaluation=run))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -24,11 +24,10 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
-from apps.patients.choices import CaseStatus
+from apps.patients.choices import FINISHED_STATUSES, CaseStatus
 from apps.patients.models import MdtCase
 from apps.patients.selectors import case_list as scoped_cases
 from apps.patients.selectors import patient_list
-from apps.patients.services import FINISHED_STATUSES
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_latest
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.meetings.views.meetings import quorum_shown
+from apps.recommendations.choices import StaleReason
 
 from .. import selectors
 
@@ -19,13 +20,17 @@ def home(request: HttpRequest) -> HttpResponse:
     meetings = selectors.upcoming_meetings(user=user)
     for meeting in meetings:
         meeting.quorum = quorum_shown(meeting)
+    stale_cases = selectors.stale_cases(user=user)
     return render(
         request,
         "workspace/home.html",
         {
             "meetings": meetings,
             "cases": selectors.waiting_cases(user=user),
-            "stale_cases": selectors.stale_cases(user=user),
+            "stale_cases": stale_cases,
+            "pathway_updated": any(
+                case.latest_stale_reason == StaleReason.PATHWAY_UPDATED for case in stale_cases
+            ),
             "my_actions": selectors.my_actions(user=user),
         },
     )

@@ -1,0 +1,71 @@
+"""Serializers of the workspace's own API answers: a re-evaluation of the open cases and what
+it changed per case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.recommendations.choices import ReevaluationOutcome, ReevaluationStatus
+
+
+class ReevaluationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    pathway_version = serializers.CharField(help_text="The version the cases are evaluated with.")
+    status = serializers.ChoiceField(choices=ReevaluationStatus.choices)
+    total = serializers.IntegerField(help_text="Open cases with facts.")
+    done = serializers.IntegerField(help_text="Cases re-evaluated so far (the progress).")
+    requested_by = serializers.CharField(source="requested_by.username")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class ReevaluationCaseOutputSerializer(serializers.Serializer):
+    case = serializers.UUIDField(source="case_id")
+    mrn = serializers.CharField(source="case.patient.mrn")
+    patient = serializers.SerializerMethodField()
+    next_meeting_at = serializers.DateTimeField(
+        allow_null=True, help_text="The next meeting the case is on, if any (listed first)."
+    )
+    outcome = serializers.ChoiceField(choices=ReevaluationOutcome.choices)
+    version_before = serializers.CharField(source="changes.version_before", allow_null=True)
+    primary_before = serializers.CharField(source="changes.primary_before", allow_null=True)
+    primary_after = serializers.CharField(source="changes.primary_after", allow_null=True)
+    added = serializers.ListField(
+        source="changes.added", child=serializers.CharField(), help_text="Codes now recommended."
+    )
+    removed = serializers.ListField(
+        source="changes.removed",
+        child=serializers.CharField(),
+        help_text="Codes no longer recommended.",
+    )
+    new_cautions = serializers.ListField(
+        source="changes.new_cautions",
+        child=serializers.CharField(),
+        help_text="Warnings of severity caution the case did not have.",
+    )
+    errors = serializers.DictField(
+        source="changes.errors",
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For a case the pathway refuses: each field path with why.",
+    )
+    before = serializers.UUIDField(source="before_id", allow_null=True)
+    after = serializers.UUIDField(source="after_id", allow_null=True)
+
+    def get_patient(self, record: Any) -> str:
+        patient = record.case.patient
+        return f"{patient.family_name.upper()}, {patient.given_name}"
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # A refused case has no change lists, a changed one no errors: both read as empty.
+        changes = instance.changes or {}
+        for key in ("added", "removed", "new_cautions"):
+            changes.setdefault(key, [])
+        changes.setdefault("errors", {})
+        for key in ("version_before", "primary_before", "primary_after"):
+            changes.setdefault(key, None)
+        instance.changes = changes
+        return super().to_representation(instance)
