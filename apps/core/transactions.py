@@ -54,7 +54,7 @@ def retry_on_conflict(attempts: int = 4, base_delay: float = 0.05) -> Callable[[
                         attempt,
                         attempts,
                     )
-                    time.sleep(base_delay * attempt * (1 + random.random()))  # noqa: S311
+                    time.sleep(base_delay * attempt * (1 + random.random()))
             raise AssertionError("unreachable")
 
         return wrapper  # type: ignore[return-value]

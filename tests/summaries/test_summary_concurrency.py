@@ -47,7 +47,7 @@ def test_simultaneous_summary_requests_all_answer_and_render_once(hospital, make
 def test_simultaneous_summary_requests_hold_on_the_embedded_sqlite():
     """The same on the SQLite file `make run` uses: immediate transactions and a busy timeout
     instead of "database is locked"."""
-    completed = subprocess.run(
+    completed = subprocess.run(  # noqa: S603 (this repository's own script)
         [sys.executable, str(Path(__file__).with_name("sqlite_concurrency.py"))],
         capture_output=True,
         text=True,
