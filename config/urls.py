@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.core.views import API_NOT_FOUND, api_not_found
 from apps.workspace.views import dashboard
 
 admin.site.site_header = "Tumour board assistant: administration"
+# A database outage answers 503 (JSON under /api/) wherever it is raised.
+handler500 = "apps.core.views.server_error"
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -25,6 +28,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include("config.api_router")),
+    # Any other address under /api/ answers the API's JSON 404 (a dot in an id, a typo).
+    re_path(r"^api/(?P<unmatched>.*)$", api_not_found, name=API_NOT_FOUND),
 ]
 
 if settings.DEBUG:

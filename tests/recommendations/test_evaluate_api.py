@@ -21,7 +21,7 @@ EXAMPLE_IDS = [name for name, _ in EXAMPLES]
 INVALID_IDS = [name for name, _ in INVALID_EXAMPLES]
 ANY_EXAMPLE = "solitary-metachronous-low-risk"
 # Tables authentication reads: the token and its user, the user's groups (roles) and hospital.
-AUTH_TABLES = ("authtoken_token", "auth_user", "auth_group", "core_staffprofile", "core_hospital")
+AUTH_TABLES = ("knox_authtoken", "auth_user", "auth_group", "core_staffprofile", "core_hospital")
 
 
 @pytest.fixture
