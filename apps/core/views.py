@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
@@ -35,6 +36,12 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
                 request.path + "/" + (f"?{query}" if query else "")
             )
     return api_error("Not found.", 404)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, where browsers look when a page's own icon link was not kept: the SVG.
+    Resolved per request, so that the manifest of collected static files is only read then."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

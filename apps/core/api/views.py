@@ -134,6 +134,7 @@ class TokenListView(APIView):
 
     @extend_schema(
         summary="Revoke all your API tokens (every client logs in again)",
+        operation_id="auth_tokens_revoke_all",
         request=None,
         responses={204: None, **ERROR_RESPONSES},
     )
@@ -149,6 +150,7 @@ class TokenDetailView(APIView):
 
     @extend_schema(
         summary="Revoke one of your API tokens",
+        operation_id="auth_tokens_revoke",
         parameters=[
             OpenApiParameter("token_id", str, OpenApiParameter.PATH, description="The token's id.")
         ],
