@@ -28,6 +28,10 @@ ERROR_RESPONSES = {
     401: OpenApiResponse(ErrorSerializer, description="Not logged in."),
     403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
     404: OpenApiResponse(ErrorSerializer, description="No such record in your hospital."),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The record's state does not allow this now (signed off, in use, changed).",
+    ),
 }
 
 
