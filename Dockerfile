@@ -12,7 +12,9 @@ RUN apt-get update \
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# A throwaway key: the production settings refuse to load without a strong one.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+       python manage.py collectstatic --noinput \
     && useradd --create-home --uid 10001 app && mkdir -p /app/var && chown -R app /app/var
 USER app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -39,7 +40,10 @@ def throwaway_django(prefix: str, *, postgres_url: str, sqlite: bool) -> Iterato
         os.environ.update(
             {
                 "DJANGO_SETTINGS_MODULE": "config.settings.production",
-                "SECRET_KEY": "bench-only-not-a-secret",
+                # Production settings refuse a weak key; this one lives as long as the run.
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                # Plain HTTP on loopback, no TLS proxy in front.
+                "SECURE_SSL_REDIRECT": "false",
                 "DATABASE_URL": database_url,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "LOG_LEVEL": "WARNING",

@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -37,7 +38,7 @@ from bench._throwaway import throwaway_postgres  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 EXAMPLES = sorted((SHARED_DIR / "pathways" / "examples").glob("*.json"))
-DEMO_PASSWORD = "demo-mdt-2026"  # the fictional demo accounts' password (load_demo_data)
+DEMO_PASSWORD = "demo-liver-board-2026"  # the fictional demo accounts' password (load_demo_data)
 
 
 def _pin_one_core() -> str:
@@ -111,7 +112,10 @@ def bench_http(requests: int, postgres: str | None) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "bench-only-not-a-secret",
+        # Production settings refuse a weak key; this one lives as long as the run.
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        # Plain HTTP on loopback, no TLS proxy in front.
+        "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",

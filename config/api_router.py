@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from apps.core.api.views import MeView, TokenView
+from apps.core.api.views import MeView, TokenDetailView, TokenListView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
 from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
 from apps.meetings.api.views.meetings import MeetingViewSet
@@ -28,6 +28,8 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<str:token_id>/", TokenDetailView.as_view(), name="auth-token-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("pathway/", PathwayDescribeView.as_view(), name="pathway-describe"),
     path("pathway/evaluate/", PathwayEvaluateView.as_view(), name="pathway-evaluate"),

@@ -5,3 +5,17 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = "Core: hospitals, staff and roles"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from .tokens import revoke_on_credential_change
+
+        # A password change or a deactivation revokes the user's API tokens, wherever the
+        # user is saved from (the admin, `changepassword`, a password form).
+        pre_save.connect(
+            revoke_on_credential_change,
+            sender=get_user_model(),
+            dispatch_uid="core.revoke_tokens_on_credential_change",
+        )

@@ -104,20 +104,24 @@ def summary_store(
     *, summary_id: str, pdf: bytes, letters: dict[str, bytes]
 ) -> MeetingSummary | None:
     """Store the rendered summary and its letters and mark it ready, in one transaction: a
-    reader sees all of it or none. None when another delivery stored it first."""
+    reader sees all of it or none. None when another delivery stored it first.
+
+    Locks are taken in the order every meeting write takes them (meeting, agenda items, then
+    the summary): the letters' agenda items first, then the summary's row."""
+    # An item removed from the agenda since the request keeps its letter, unlinked (as the
+    # letters of earlier versions are when it goes: SET_NULL). The rows are locked so that
+    # none goes between this read and the insert; only their own rows (no join to the meeting).
+    present = {
+        str(pk)
+        for pk in AgendaItem.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(letters))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    }
     summary = _lock(summary_id)
     if summary.status == SummaryStatus.READY:
         return None
     cases = {case["item_id"]: case for case in summary.data["cases"]}
-    # An item removed from the agenda since the request keeps its letter, unlinked (as the
-    # letters of earlier versions are when it goes: SET_NULL). The rows are locked so that
-    # none goes between this read and the insert.
-    present = {
-        str(pk)
-        for pk in AgendaItem.objects.select_for_update()
-        .filter(pk__in=list(letters))
-        .values_list("pk", flat=True)
-    }
     MeetingSummaryLetter.objects.filter(summary=summary).delete()
     MeetingSummaryLetter.objects.bulk_create(
         MeetingSummaryLetter(
@@ -172,8 +176,14 @@ def summary_retrying(*, summary_id: str, error: str) -> None:
 
 
 def _lock(summary_id: str) -> MeetingSummary:
+    """The summary's row, locked alone: its default ordering would join (and so lock) the
+    meeting's row too, after the summary's, the reverse of a request's order (a deadlock)."""
     pk = uuid_or_none(summary_id)
-    summary = MeetingSummary.objects.select_for_update().filter(pk=pk).first() if pk else None
+    summary = (
+        MeetingSummary.objects.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
+        if pk
+        else None
+    )
     if summary is None:
         raise SummaryGone(summary_id)
     return summary

@@ -6,8 +6,12 @@ its summary by that hash and gets the same document back, without a second rende
 summary becomes the meeting's current one again (`requested_at`); a failed or stuck one
 (selectors.summary_stuck) is queued again on the same row. Anything else is a new version,
 queued once the request commits (`transaction.on_commit`, so the worker never looks for a row it
-cannot see yet). A broker that cannot be reached then fails the summary with a readable error
-instead of the request.
+cannot see yet). A broker that cannot be reached then fails the summary with a readable error,
+and the request answers 503 with Retry-After (QueueUnavailable) instead of "queued".
+
+Concurrent requests take the locks in the order every meeting write takes them (the meeting's
+row, then the summary's), and a transaction the database still gives up on (a deadlock, a
+serialization failure, SQLite's "database is locked") is run again (retry_on_conflict).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from django.db.models import Max
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from apps.core.exceptions import ApplicationError
 from apps.core.services import save_audited
+from apps.core.transactions import retry_on_conflict
 from apps.meetings.models import Meeting
 from apps.meetings.services.checks import lock_meeting
 
@@ -35,12 +41,36 @@ from .tasks import summary_render
 logger = logging.getLogger(__name__)
 
 BROKER_UNREACHABLE = "The task queue could not be reached; try again."
+# How long a client is asked to wait before asking again after the queue could not be reached.
+QUEUE_RETRY_AFTER_SECONDS = 30
 
 
-@transaction.atomic
 def summary_request(*, meeting: Meeting, actor: Any) -> MeetingSummary:
     """The summary of the meeting as it stands: the existing one when nothing changed since it
-    was requested, else a new version queued for rendering."""
+    was requested, else a new version queued for rendering. Raises ApplicationError (503, with
+    Retry-After) when it had to be queued and the task queue could not be reached."""
+    summary, queued = _summary_record(meeting=meeting, actor=actor)
+    # Without an outer transaction the task was sent as the record committed, just now; inside
+    # one it is sent at the outer commit, and there is nothing to tell yet.
+    if queued and not transaction.get_connection().in_atomic_block:
+        # Read apart: the returned summary keeps the status it had as it was queued (the
+        # API's 202 or 200 says whether it was), whatever an in-process render did since.
+        now = MeetingSummary.objects.filter(pk=summary.pk).values("status", "error").first()
+        if now == {"status": SummaryStatus.FAILED, "error": BROKER_UNREACHABLE}:
+            raise ApplicationError(
+                BROKER_UNREACHABLE,
+                errors={"": [f"Ask again in {QUEUE_RETRY_AFTER_SECONDS} seconds."]},
+                status=503,
+                retry_after=QUEUE_RETRY_AFTER_SECONDS,
+            )
+    return summary
+
+
+@retry_on_conflict()
+@transaction.atomic
+def _summary_record(*, meeting: Meeting, actor: Any) -> tuple[MeetingSummary, bool]:
+    """(the summary, whether it was queued now): the existing one when nothing changed since
+    it was requested, else a new version, queued once this transaction commits."""
     # The meeting's lock orders concurrent requests, so two of them never take one version
     # number, and the data read is the state every meeting write has left.
     locked = lock_meeting(meeting)
@@ -66,12 +96,12 @@ def summary_request(*, meeting: Meeting, actor: Any) -> MeetingSummary:
             existing.started_at = existing.finished_at = None
             save_audited(existing, actor=actor)
             _enqueue(existing)
-        else:
-            # Only the time moves (no audit entry: nothing about the document changed), and
-            # not updated_at, which times a pending summary's wait for its task.
-            MeetingSummary.objects.filter(pk=existing.pk).update(requested_at=now)
-            existing.requested_at = now
-        return existing
+            return existing, True
+        # Only the time moves (no audit entry: nothing about the document changed), and not
+        # updated_at, which times a pending summary's wait for its task.
+        MeetingSummary.objects.filter(pk=existing.pk).update(requested_at=now)
+        existing.requested_at = now
+        return existing, False
 
     last = MeetingSummary.objects.filter(meeting=locked).aggregate(last=Max("version"))["last"]
     summary = MeetingSummary(
@@ -85,7 +115,7 @@ def summary_request(*, meeting: Meeting, actor: Any) -> MeetingSummary:
     )
     save_audited(summary, actor=actor)
     _enqueue(summary)
-    return summary
+    return summary, True
 
 
 def _enqueue(summary: MeetingSummary) -> None:

@@ -4,9 +4,11 @@ DATABASE_URL and REDIS_URL choose the real services; left unset, the app runs on
 SQLite file and runs Celery tasks in-process.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SHARED_DIR = Path(environ.Env().str("SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
@@ -27,7 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +51,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below the static files: every page and API answer is "no-store", static files keep caching.
+    "apps.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.core.middleware.ServiceUnavailableMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,13 +97,38 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection is checked before a request reuses it: after a database restart the
+# next request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves concurrent requests too: a write transaction takes the write
+    # lock when it begins (IMMEDIATE), so two never deadlock upgrading their read locks; a
+    # writer waits up to the timeout for another instead of failing at once with "database is
+    # locked"; and WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# At least 12 characters, not like the user's name, not all digits, and not among the 20,000
+# passwords most common in published breaches (Django's list).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -102,10 +138,72 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Login security ---------------------------------------------------------------------------
+# The number of reverse proxies in front of the service that set X-Forwarded-For. 0: the
+# client's address is the connection's (the header is ignored: anyone can send it). N: the
+# address the outermost of the N trusted proxies saw, counted from the right of the header.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# django-axes: after LOGIN_FAILURE_LIMIT failed logins for one username, or from one address,
+# further logins for it are refused (even with the right password) until the cool-off has passed
+# or an administrator unlocks it (/admin/axes/accessattempt/: delete the attempt; or
+# `manage.py axes_reset_username NAME`, `axes_reset_ip ADDRESS`). Pages, /admin/ and the API's
+# token endpoint alike; the state is in the database, shared by every worker.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.core.client_address.client_address"
+AXES_CLIENT_STR_CALLABLE = "apps.core.client_address.login_attempt_str"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail of failed logins, lockouts included
+AXES_LOCKOUT_CALLABLE = "apps.core.views.login_locked_out"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins for this account or from this address: logging in is locked for "
+    "a while. Wait, or ask an administrator to unlock it."
+)
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): one per client, stored hashed, expiring TOKEN_TTL_HOURS after
+# they were issued (not extended by use: a client logs in again each working day).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+
+# The throttles' counters (the token endpoint): shared by every worker, in Redis when there is one,
+# else in the database (its table is made by `migrate`: apps/core/migrations/0004).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+        if env.str("REDIS_URL", default="")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tumorboard_cache",
+        }
+    )
+}
+
+# --- Content Security Policy (django-csp) -------------------------------------------------------
+# Scripts and styles come only from this site's own files: no inline script, no inline style,
+# no eval (htmx is configured without it in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -117,7 +215,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 REST_FRAMEWORK = {
     # Token first: an anonymous API request then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apps.core.api.authentication.TokenAuthentication",
+        "apps.core.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.permissions.RolePermission"],
@@ -133,7 +231,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_THROTTLE_RATE", default="20/minute")},
+    # Token requests: per client address and per username, whatever the address.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env.str("LOGIN_THROTTLE_RATE", default="20/minute"),
+        "login_username": env.str("LOGIN_USERNAME_THROTTLE_RATE", default="10/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -273,7 +273,8 @@ def test_follow_up_after_a_decision(clinician_client, coordinator_client, coordi
         "referrer_informed_at": None,
         "patient_overdue": False,
     }
-    told = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    # Told just after the decision was recorded (never before it: see the dates test below).
+    told = timezone.now().replace(microsecond=0)
     response = coordinator_client.patch(
         _url("follow-up", item),
         {
@@ -350,6 +351,55 @@ def test_follow_up_told_in_the_future_is_400(clinician_client, item, field):
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize("field", ["patient_informed_at", "referrer_informed_at"])
+@pytest.mark.parametrize(
+    "when", ["0840-06-01T12:00:00Z", "1900-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+)
+def test_follow_up_told_at_an_implausible_time_is_400(clinician_client, item, field, when):
+    _decide(clinician_client, item)
+
+    response = clinician_client.patch(_url("follow-up", item), {field: when}, format="json")
+
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["errors"]
+    item.refresh_from_db()
+    assert getattr(item, field) is None
+
+
+def test_follow_up_told_before_the_decision_is_400_and_just_after_it_is_kept(
+    clinician_client, item
+):
+    _decide(clinician_client, item)
+    decided = item.decisions.get().created_at
+    before = decided - datetime.timedelta(hours=1)
+
+    refused = clinician_client.patch(
+        _url("follow-up", item), {"patient_informed_at": before.isoformat()}, format="json"
+    )
+    kept = clinician_client.patch(
+        _url("follow-up", item), {"patient_informed_at": decided.isoformat()}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "before the decision" in refused.json()["errors"]["patient_informed_at"][0]
+    assert kept.status_code == 200, kept.json()
+
+
+@pytest.mark.parametrize("day", ["0840-06-01", "1900-01-01", "2029-12-31", "9999-12-31"])
+def test_follow_up_inform_by_outside_its_window_after_the_meeting_is_400(
+    clinician_client, item, day
+):
+    # The meeting is on 8 January 2030: the day before it and anything past 90 days are out.
+    response = clinician_client.patch(
+        _url("follow-up", item), {"inform_patient_by": day}, format="json"
+    )
+
+    assert response.status_code == 400, response.json()
+    assert "inform_patient_by" in response.json()["errors"]
+    item.refresh_from_db()
+    assert item.inform_patient_by is None
 
 
 def test_follow_up_after_sign_off_is_allowed(clinician_client, chair, item):

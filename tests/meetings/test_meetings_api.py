@@ -382,3 +382,18 @@ def test_agenda_reorder_needs_every_item_once(coordinator_client, meeting, order
     assert list(
         AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("id", flat=True)
     ) == [uuid.UUID(i) for i in ids]
+
+
+def test_meeting_in_progress_keeps_its_chair(client_for, coordinator, hospital, make_user):
+    """Without a chair nobody could reveal the votes or sign the meeting off."""
+    chair = make_user("clinician", specialty="liver_surgeon")
+    meeting = MeetingFactory(hospital=hospital, status="in_progress", chair=chair)
+
+    response = client_for(coordinator).patch(
+        reverse("api:meeting-detail", args=[meeting.pk]), {"chair": None}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert "chair" in response.json()["errors"]
+    meeting.refresh_from_db()
+    assert meeting.chair == chair

@@ -59,12 +59,13 @@ def test_amendment_restarts_telling_the_patient_and_the_referrer(
 ):
     client_for(clinician).put(_url("decision", item), AGREE, format="json")
     meeting_sign_off(meeting=item.meeting, actor=chair)
-    told = timezone.now() - datetime.timedelta(hours=1)
-    client_for(coordinator).patch(
+    told = timezone.now().replace(microsecond=0)  # after the decision it tells
+    first_told = client_for(coordinator).patch(
         _url("follow-up", item),
         {"patient_informed_at": told.isoformat(), "referrer_informed_at": told.isoformat()},
         format="json",
     )
+    assert first_told.status_code == 200, first_told.json()
 
     amended = client_for(clinician).post(
         _url("decision-amend", item),

@@ -36,7 +36,7 @@ INVALID = [(name, document, OLD) for name, document in INVALID_EXAMPLES] + [
 INVALID_IDS = [f"{version}:{name}" for name, _, version in INVALID]
 ANY_EXAMPLE = "solitary-metachronous-low-risk"
 # Tables authentication reads: the token and its user, the user's groups (roles) and hospital.
-AUTH_TABLES = ("authtoken_token", "auth_user", "auth_group", "core_staffprofile", "core_hospital")
+AUTH_TABLES = ("knox_authtoken", "auth_user", "auth_group", "core_staffprofile", "core_hospital")
 
 
 @pytest.fixture

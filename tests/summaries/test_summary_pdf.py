@@ -3,7 +3,6 @@ spelled, it wraps long unbroken text instead of losing it off the page, the outc
 flags a stale recommendation, and the content key changes with the render version and with
 every printed value (the follow-up "told on" dates are printed)."""
 
-import datetime
 import io
 
 import pytest
@@ -197,7 +196,7 @@ def test_content_key_follow_up_dates_are_printed(board, field, printed):
     """Every value the key hashes is printed: the follow-up "told on" dates make a new version,
     and that version shows them."""
     before = content_key(summary_data(meeting=board["meeting"]))
-    told = timezone.now() - datetime.timedelta(hours=1)
+    told = timezone.now()  # after the decision (recorded as the board was built), not before
     follow_up_update(item=board["items"][0], actor=board["coordinator"], data={field: told})
 
     data = summary_data(meeting=board["meeting"])

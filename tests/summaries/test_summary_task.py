@@ -253,13 +253,14 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_summary_broker_down_fails_the_summary_not_the_request(
+def test_summary_broker_down_answers_503_and_fails_the_summary(
     hospital, make_user, client_for, caplog
 ):
     """The task is sent after the request commits (on_commit, inside the request): a broker
-    that cannot be reached marks the summary failed with a readable error, the request still
-    answers, quickly, and nothing about the patients is logged. Asking again, with the broker
-    back, queues it again."""
+    that cannot be reached marks the summary failed with a readable error, and the request
+    answers quickly 503 with Retry-After and the same message (not 202: nothing is queued);
+    nothing about the patients is logged. Asking again, with the broker back, queues it
+    again."""
     board = build_summary_meeting(hospital, make_user, cases=1)
     client = client_for(board["coordinator"])
     client.raise_request_exception = False
@@ -270,7 +271,9 @@ def test_summary_broker_down_fails_the_summary_not_the_request(
         posted = client.post(url)
         elapsed = time.monotonic() - started
 
-    assert posted.status_code == 202, posted.content
+    assert posted.status_code == 503, posted.content
+    assert posted["Retry-After"] == "30"
+    assert posted.json()["message"] == BROKER_UNREACHABLE
     assert elapsed < 10
     status = client.get(url).json()
     assert status["status"] == "failed"
@@ -331,6 +334,6 @@ def test_summary_silent_broker_does_not_hang_the_request(
         posted = client.post(url)
         elapsed = time.monotonic() - started
 
-    assert posted.status_code == 202, posted.content
+    assert posted.status_code == 503, posted.content
     assert elapsed < 30  # the socket timeout (5 s) and one retry, not for ever
     assert client.get(url).json()["error"] == BROKER_UNREACHABLE

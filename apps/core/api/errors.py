@@ -16,6 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.exceptions import ApplicationError
+from apps.core.outage import OUTAGE_MESSAGE, RETRY_AFTER_SECONDS, is_database_outage
+
+from .parsers import MalformedBody
 
 _WHOLE_BODY_KEYS = {"non_field_errors", "__all__"}
 
@@ -60,7 +63,14 @@ def error_response(
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return error_response(exc.message, exc.errors, exc.status)
+        response = error_response(exc.message, exc.errors, exc.status)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if is_database_outage(exc):
+        return error_response(
+            OUTAGE_MESSAGE, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         return error_response("Invalid input.", flatten_errors(detail))
@@ -73,7 +83,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None  # a real bug: let it surface as a 500 and be fixed
 
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, MalformedBody):
+        response.data = {"message": str(exc.detail), "errors": exc.errors}
+    elif isinstance(exc, exceptions.ValidationError):
         response.data = {
             "message": "Invalid input: see the errors for each field.",
             "errors": flatten_errors(exc.detail),

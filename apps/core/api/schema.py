@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -27,6 +28,10 @@ ERROR_RESPONSES = {
     401: OpenApiResponse(ErrorSerializer, description="Not logged in."),
     403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
     404: OpenApiResponse(ErrorSerializer, description="No such record in your hospital."),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The record's state does not allow this now (signed off, in use, changed).",
+    ),
 }
 
 
@@ -47,3 +52,16 @@ class CaseFactsDocumentExtension(OpenApiSerializerExtension):
 
 
 FACTS_SCHEMA = CaseFactsDocument
+
+
+class HashedTokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <token>`, as POST /api/v1/auth/token/ gives it."""
+
+    target_class = "apps.core.api.authentication.HashedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106 (the header scheme, not a secret)
+        )

@@ -41,6 +41,8 @@ from .checks import (
 INFORM_PATIENT_WORKING_DAYS = 2
 # A time "now" on the client may be slightly ahead of the server's clock.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
+# The latest date to tell the patient by that a follow-up may set, after the meeting.
+INFORM_BY_WINDOW = datetime.timedelta(days=90)
 
 # The fields of a decision a conflict report compares (attribute name, name shown).
 CONTENT_FIELDS = (
@@ -538,24 +540,51 @@ def action_remove(*, action: DecisionAction, actor: Any) -> None:
 def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> AgendaItem:
     """Who tells the patient the decision and by when, and when the patient and the referring
     clinician were told. Also after sign-off: telling them follows the meeting. The times are
-    when it happened, so not in the future, and only once a decision exists to tell."""
+    when it happened: after the decision they tell and not in the future (a little clock skew
+    allowed either way), and only once a decision exists to tell. The date to tell the patient
+    by lies from the meeting's day to INFORM_BY_WINDOW after it (or after the amendment that
+    is to be told)."""
     locked = lock_item(item)
     _require_not_moved(locked)
     now = timezone.now()
+    told = [f for f in ("patient_informed_at", "referrer_informed_at") if data.get(f) is not None]
     errors = {
-        field: ["Cannot be in the future."]
-        for field in ("patient_informed_at", "referrer_informed_at")
-        if data.get(field) is not None and data[field] > now + CLOCK_SKEW
+        field: ["Cannot be in the future."] for field in told if data[field] > now + CLOCK_SKEW
     }
     if errors:
         raise ApplicationError("Invalid input: see the errors for each field.", errors=errors)
-    told = [f for f in ("patient_informed_at", "referrer_informed_at") if data.get(f) is not None]
-    if told and _current(locked) is None:
+    current = _current(locked)
+    if told and current is None:
         raise ApplicationError(
             "No decision is recorded for this case yet: there is nothing to tell.",
             errors={field: ["Record the decision first."] for field in told},
             status=409,
         )
+    meeting_day = timezone.localdate(locked.meeting.scheduled_for)
+    told_from = locked.meeting.scheduled_for
+    if current is not None:
+        # The first version was the board's at the meeting (perhaps entered later); an
+        # amendment is told again after it was made.
+        told_from = (
+            current.created_at if current.version > 1 else min(told_from, current.created_at)
+        )
+    for field in told:
+        if data[field] < told_from - CLOCK_SKEW:
+            errors[field] = [
+                "Cannot be before the decision it tells "
+                f"({timezone.localtime(told_from):%d %b %Y %H:%M})."
+            ]
+    inform_by = data.get("inform_patient_by")
+    if inform_by is not None:
+        window_start = timezone.localdate(told_from) if current else meeting_day
+        latest = max(meeting_day, window_start) + INFORM_BY_WINDOW
+        if not meeting_day <= inform_by <= latest:
+            errors["inform_patient_by"] = [
+                f"Must be from the meeting's day ({meeting_day:%d %b %Y}) to {latest:%d %b %Y} "
+                f"({INFORM_BY_WINDOW.days} days after)."
+            ]
+    if errors:
+        raise ApplicationError("Invalid input: see the errors for each field.", errors=errors)
     if "patient_informer" in data:
         require_member(data["patient_informer"], locked.meeting.hospital, "patient_informer")
     if assign(locked, data):

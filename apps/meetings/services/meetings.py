@@ -112,6 +112,16 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
         require_not_signed_off(meeting)
     if "chair" in data and data["chair"] != meeting.chair:
         _check_chair(data["chair"], meeting, meeting.hospital)
+    # A meeting in progress keeps a chair: only the chair reveals the votes and signs off.
+    status_after = data.get("status", meeting.status)
+    chair_after = data.get("chair", meeting.chair)
+    if status_after == MeetingStatus.IN_PROGRESS and "chair" in data and chair_after is None:
+        raise ApplicationError(
+            "A meeting in progress keeps its chair: only the chair reveals the votes and signs "
+            "the meeting off.",
+            errors={"chair": ["Name another chair instead of none."]},
+            status=409,
+        )
     if "scheduled_for" in data and data["scheduled_for"] != meeting.scheduled_for:
         _check_date(data["scheduled_for"])
     if data.get("status") == MeetingStatus.CLOSED:

@@ -53,7 +53,9 @@ class PatientUpdateInputSerializer(PatientIdentityInputSerializer):
 
 class CaseOutputSerializer(serializers.ModelSerializer):
     patient = PatientOutputSerializer(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     has_facts = serializers.BooleanField(read_only=True)
     cea_measured_on = serializers.DateField(
         source="biomarkers.cea_measured_on",

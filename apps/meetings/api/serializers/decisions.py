@@ -66,6 +66,12 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
 
     recommendation = DecisionRecommendationSerializer(read_only=True)
     plan_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    departure_reason = serializers.ChoiceField(
+        choices=DepartureReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty when the board agreed.",
+    )
     flags = serializers.SerializerMethodField(
         help_text=(
             "recorded_without_quorum: the core specialties were not all present; "
@@ -74,7 +80,7 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
         )
     )
     recorded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=FLAGS)))
@@ -161,10 +167,10 @@ class StandardOfCareInputSerializer(InputSerializer):
 
 class ActionOutputSerializer(serializers.ModelSerializer):
     owner: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     done = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(read_only=True, help_text="Not done and due before today.")

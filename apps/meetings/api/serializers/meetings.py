@@ -9,7 +9,7 @@ from apps.core.api.fields import HospitalUserField
 from apps.core.api.serializers import InputSerializer
 from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseField
 
-from ...choices import MeetingStatus
+from ...choices import DepartureReason, MeetingStatus
 from ...models import AgendaItem, Decision, Meeting
 from ...selectors import current_decision, meeting_list, meeting_quorum
 
@@ -27,8 +27,12 @@ class QuorumSerializer(serializers.Serializer):
 
 
 class MeetingOutputSerializer(serializers.ModelSerializer):
-    chair = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A link, or "" when there is none (a URL-formatted field would not allow the empty one).
+    video_link = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+    chair = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    signed_off_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     quorum = serializers.SerializerMethodField()
 
     @extend_schema_field(QuorumSerializer)
@@ -72,6 +76,13 @@ class DecisionSummarySerializer(serializers.ModelSerializer):
     """The current version of an agenda case's decision, in brief (the decision endpoint has it
     whole)."""
 
+    departure_reason = serializers.ChoiceField(
+        choices=DepartureReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty when the board agreed.",
+    )
+
     class Meta:
         model = Decision
         fields = [
@@ -93,7 +104,7 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
     question = serializers.CharField(
         source="board_question", read_only=True, help_text="The question put to the board."
     )
-    presenter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    presenter = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     moved_to = serializers.UUIDField(
         source="moved_to_id",
         read_only=True,

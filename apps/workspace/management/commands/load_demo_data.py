@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,9 @@ from apps.pathways.facts import parse_facts
 from apps.patients.services import patient_create
 from apps.recommendations.services import recommendation_create
 
-DEMO_PASSWORD = "demo-mdt-2026"  # printed on purpose: demo accounts on a fictional hospital
+# Printed on purpose: demo accounts on a fictional hospital. It meets the password policy
+# (AUTH_PASSWORD_VALIDATORS: 12 characters or more, not a common one), checked for each user.
+DEMO_PASSWORD = "demo-liver-board-2026"
 HOSPITAL_CODE = "demo"
 
 USERS = [
@@ -154,9 +157,10 @@ class Command(BaseCommand):
         )
         users = {}
         for username, first, last, role, specialty in USERS:
-            user = User.objects.create_user(
-                username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
-            )
+            user = User(username=username, first_name=first, last_name=last)
+            validate_password(DEMO_PASSWORD, user)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             StaffProfile.objects.create(user=user, hospital=hospital, specialty=specialty)
             users[username] = user
