@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/pathway.py [--seconds 2] [--rounds 5] [--requests 2000]
 
-In process (pinned to one core): the engine alone on parsed facts, and the whole path of a
-request body (parse the JSON object, evaluate, write the result out as JSON), cycling through the
-shared examples. Over HTTP: a gunicorn server with one sync worker on loopback, on a throwaway
-SQLite database with the fictional demo accounts, timing POST /api/v1/pathway/evaluate/ with a
-token; it prints p50, p99 and mean latency. `--postgres URL` runs the server on a throwaway
-database created (and dropped) on that PostgreSQL server instead, e.g.
+In process (pinned to one core), each version on its own examples, in one run: the engine alone on
+parsed facts, and the whole path of a request body (validate the decoded JSON object, evaluate,
+write the result out as JSON). The whole path is timed as the evaluate endpoint runs it (msgspec's
+reader for a valid body, orjson for the answer) and as it ran before those two (the thorough reader
+and the standard library's json), so the two can be compared; the ratios at the end are the figures
+the pathway upgrade is held to (crlm-2027.1's engine against crlm-2026.1's, and its whole path
+against crlm-2026.1's former one). Over HTTP: a gunicorn server with one sync worker on loopback,
+on a throwaway SQLite database with the fictional demo accounts, timing POST
+/api/v1/pathway/evaluate/ with a token; it prints p50, p99 and mean latency. `--postgres URL` runs
+the server on a throwaway database created (and dropped) on that PostgreSQL server instead, e.g.
 `--postgres postgres://postgres@127.0.0.1:5432/postgres`. `--skip-http` runs only the first part.
 """
 
@@ -31,13 +35,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from apps.pathways.facts import parse_facts  # noqa: E402
-from apps.pathways.registry import CURRENT_VERSION, evaluate  # noqa: E402
+import orjson  # noqa: E402
+
+from apps.pathways.facts import INPUTS  # noqa: E402
+from apps.pathways.registry import CURRENT_VERSION, evaluate, evaluate_input  # noqa: E402
 from apps.pathways.result import result_to_dict  # noqa: E402
 from bench._throwaway import throwaway_postgres  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
-EXAMPLES = sorted((SHARED_DIR / "pathways" / "examples").glob("*.json"))
+EXAMPLE_FOLDERS = {
+    "crlm-2026.1": SHARED_DIR / "pathways" / "examples",
+    "crlm-2027.1": SHARED_DIR / "pathways" / "crlm-2027.1" / "examples",
+}
+EXAMPLES = sorted(EXAMPLE_FOLDERS[CURRENT_VERSION].glob("*.json"))
 DEMO_PASSWORD = "demo-liver-board-2026"  # the fictional demo accounts' password (load_demo_data)
 
 
@@ -60,25 +70,54 @@ def _rate(work: Any, items: list[Any], seconds: float) -> float:
     return done / (time.perf_counter() - started)
 
 
+def _median_rate(work: Any, items: list[Any], seconds: float, rounds: int) -> float:
+    _rate(work, items, 0.3)  # warm-up
+    return statistics.median(_rate(work, items, seconds) for _ in range(rounds))
+
+
 def bench_in_process(seconds: float, rounds: int) -> None:
-    bodies = [json.loads(path.read_text())["case"] for path in EXAMPLES]
-    facts = [parse_facts(body) for body in bodies]
+    print(f"in process, {_pin_one_core()}")
+    engine: dict[str, float] = {}
+    served: dict[str, float] = {}
+    former: dict[str, float] = {}
+    for version, folder in EXAMPLE_FOLDERS.items():
+        bodies = [json.loads(path.read_text())["case"] for path in sorted(folder.glob("*.json"))]
+        spec = INPUTS[version]
+        facts = [spec.parse(body) for body in bodies]
 
-    def whole_request(body: dict[str, Any]) -> str:
-        return json.dumps(result_to_dict(evaluate(parse_facts(body))))
+        def engine_only(item: Any, version: str = version) -> Any:
+            return evaluate(item, version)
 
-    print(f"pathway {CURRENT_VERSION}, {len(facts)} example cases, {_pin_one_core()}")
-    for label, work, items in (
-        ("engine (parsed facts -> result)", evaluate, facts),
-        ("parse + evaluate + JSON output", whole_request, bodies),
-    ):
-        _rate(work, items, 0.3)  # warm-up
-        rates = [_rate(work, items, seconds) for _ in range(rounds)]
-        median = statistics.median(rates)
-        print(
-            f"  {label:34s} median {median:9,.0f} evaluations/s "
-            f"({1e6 / median:5.1f} µs each; min {min(rates):,.0f}, max {max(rates):,.0f})"
-        )
+        def as_served(body: dict[str, Any], version: str = version) -> bytes:
+            # What POST /api/v1/pathway/evaluate/ does with a decoded body.
+            return orjson.dumps(result_to_dict(evaluate_input(body, version)))
+
+        def as_before(body: dict[str, Any], version: str = version, spec: Any = spec) -> str:
+            # The path before msgspec and orjson: the thorough reader and the stdlib's json.
+            return json.dumps(result_to_dict(evaluate(spec._thorough(body), version)))
+
+        print(f"  {version}, {len(bodies)} example cases")
+        for label, work, items, into in (
+            ("engine (parsed facts -> result)", engine_only, facts, engine),
+            ("whole path, as served now", as_served, bodies, served),
+            ("whole path, as before (stdlib)", as_before, bodies, former),
+        ):
+            rate = _median_rate(work, items, seconds, rounds)
+            into[version] = 1e6 / rate
+            print(f"    {label:34s} {rate:9,.0f} evaluations/s ({1e6 / rate:6.1f} µs each)")
+    old, new = "crlm-2026.1", "crlm-2027.1"
+    print(
+        f"  crlm-2027.1 engine / crlm-2026.1 engine: {engine[new] / engine[old]:.2f}x "
+        "(held to 1.20x at most)"
+    )
+    print(
+        f"  crlm-2027.1 whole path as served / crlm-2026.1 whole path as before: "
+        f"{served[new] / former[old]:.2f}x (held to 0.50x at most)"
+    )
+    print(
+        f"  the whole path over the engine: crlm-2026.1 before {former[old] / engine[old]:.1f}x, "
+        f"crlm-2027.1 now {served[new] / engine[new]:.1f}x"
+    )
 
 
 # --- over HTTP -----------------------------------------------------------------------------------

@@ -775,3 +775,13 @@ def intake_form_from_post(data: Any, user: Any) -> IntakeForm:
         if case is not None:
             return IntakeForm(data, birth_date=case.patient.birth_date, editing=True)
     return IntakeForm(data)
+
+
+def field_label(path: str) -> str:
+    """What a person reads for a facts path: `liver.lesions[0].disappeared` -> "Lesion 1:
+    Disappeared after chemotherapy" (the intake form's own label)."""
+    return IntakeForm().label_of(path)
+
+
+def labelled_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {field_label(path) if path else "": messages for path, messages in errors.items()}

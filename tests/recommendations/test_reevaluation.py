@@ -231,3 +231,19 @@ def test_the_page_shows_progress_while_the_run_is_under_way(
     assert 'id="reevaluation-progress" value="1" max="4"' in html
     assert 'hx-trigger="every 1s"' in html
     assert 'id="reevaluate"' not in html  # no second run while one is under way
+
+
+def test_the_case_page_says_why_its_facts_cannot_be_evaluated(client, coordinator, upgraded):
+    client.force_login(coordinator)
+    refused = upgraded["refused"]
+    html = client.get(reverse("workspace:case-detail", args=[refused.pk])).content.decode()
+    banner = html.split('id="facts-refused"', 1)[1].split("</div>", 1)[0]
+    assert "cannot compute a recommendation" in banner
+    assert "Lesion 1: Disappeared after chemotherapy" in banner
+    response = client.post(
+        reverse("workspace:case-recalculate", args=[refused.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert "Lesion 1: Disappeared after chemotherapy" in response.content.decode()
+    fine = client.get(reverse("workspace:case-detail", args=[upgraded["changed"].pk]))
+    assert 'id="facts-refused"' not in fine.content.decode()

@@ -6,9 +6,9 @@ stores nothing (every role), and making a recommendation snapshot is clinical wo
 import pytest
 from django.urls import reverse
 
-from apps.recommendations.models import RecommendationSnapshot
+from apps.recommendations.models import RecommendationSnapshot, Reevaluation
 from tests.conftest import example
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,35 @@ ROUTES = [
         {"coordinator": 201, "clinician": 201, "viewer": 403},
     ),
     ("api:case-recommendations", "get", lambda c: [c.id], None, ALL_READ),
+    # Re-evaluating every open case after a pathway upgrade: the coordinator's (queued: 202).
+    (
+        "api:pathway-reevaluate",
+        "post",
+        None,
+        None,
+        {"coordinator": 202, "clinician": 403, "viewer": 403},
+    ),
+    (
+        "api:pathway-reevaluate",
+        "get",
+        None,
+        None,
+        {"coordinator": 404, "clinician": 404, "viewer": 404},
+    ),
+    ("api:pathway-reevaluate-cases", "get", lambda c: [_run(c).pk], None, ALL_READ),
 ]
+
+
+def _run(case):
+    """A finished re-evaluation of the case's hospital."""
+    return Reevaluation.objects.create(
+        hospital=case.patient.hospital,
+        pathway_version="crlm-2027.1",
+        status="done",
+        requested_by=UserFactory(role="coordinator", hospital=case.patient.hospital),
+    )
+
+
 IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ROUTES]
 
 

@@ -8,13 +8,16 @@ from collections.abc import Sequence
 
 def number(value: float) -> str:
     """A measurement as a reader writes it: 35, not 35.0."""
+    if value.__class__ is int:  # the common case, and the cheapest (rationales are built often)
+        return str(value)
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def count(amount: float, singular: str, plural: str | None = None) -> str:
     """`amount` with its noun in agreement: "1 lesion", "2 lesions", "0 cycles"."""
-    noun = singular if amount == 1 else (plural or f"{singular}s")
-    return f"{number(amount)} {noun}"
+    if amount == 1:
+        return f"1 {singular}"
+    return f"{number(amount)} {plural or singular + 's'}"
 
 
 def words(code: str) -> str:

@@ -89,7 +89,7 @@ class CaseContext:
         self.ready = d.ready_for_surgery(
             facts, candidate=self.candidate, is_favourable=self.favourable
         )
-        self.few_small = d.few_small_lesions(lesions)
+        self.few_small = d.few_small_lesions(lesions, self.visible)
         self.immunotherapy_eligible = d.immunotherapy_eligible(facts)
         self.early_relapse = d.early_oxaliplatin_relapse(facts, self.dfi_months)
         self.hepatectomy_code = (

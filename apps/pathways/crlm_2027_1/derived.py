@@ -89,10 +89,14 @@ def ready_for_surgery(
     )
 
 
-def few_small_lesions(lesions: tuple[LesionFacts, ...]) -> bool:
+def few_small_lesions(
+    lesions: tuple[LesionFacts, ...], visible: tuple[LesionFacts, ...] | None = None
+) -> bool:
     """3 lesions or fewer (disappeared ones included), at least one visible, and every visible
-    one 30 mm or less: a disappeared lesion counts as a site to treat but has no size."""
-    visible = visible_lesions(lesions)
+    one 30 mm or less: a disappeared lesion counts as a site to treat but has no size.
+    `visible` saves computing the visible lesions again."""
+    if visible is None:
+        visible = visible_lesions(lesions)
     return (
         len(lesions) <= FEW_LESIONS_MAX
         and len(visible) >= 1

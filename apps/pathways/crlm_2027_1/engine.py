@@ -19,6 +19,7 @@ from apps.pathways.crlm_2027_1.plans import PLANS, REGIMEN_CODES, choose_plan
 from apps.pathways.facts import CaseFacts
 from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
 
+FONG_WORDS = {name: words(name) for name in common.FONG_CRITERIA}
 # The primaries a regimen belongs to: the summary names it in the same breath.
 SYSTEMIC_PRIMARIES = frozenset(
     {"SYSTEMIC_THERAPY", "CONVERSION_CHEMOTHERAPY", "CHANGE_SYSTEMIC_LINE"}
@@ -204,6 +205,10 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
     treatment = facts.treatment
     fong = case.fong
     flr = case.flr
+    flr_text = case.flr_text()
+    lesions = count(case.lesion_count, "lesion")
+    segments = count(len(case.segments), "segment")
+    cycles = count(treatment.preoperative_cycles, "cycle")
     gone = case.lesion_count - len(case.visible)
     lines = [
         TraceLine("liver_disease", case.disease(), "Lesions, segments and sides from the imaging."),
@@ -223,8 +228,7 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
         TraceLine(
             "extensive_liver_disease",
             _yes(case.extensive),
-            f"{count(case.lesion_count, 'lesion')} in {count(len(case.segments), 'segment')}; "
-            "extensive means 6 or more lesions or 5 or more segments."
+            f"{lesions} in {segments}; extensive means 6 or more lesions or 5 or more segments."
             + (
                 " [choice] The HAI study's cohort (46 of 54 with 6 or more lesions); 5 segments "
                 "stands for bulk a lesion count misses."
@@ -237,7 +241,7 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
             f"{fong.score} ({fong.risk})" + ("" if fong.complete else f", up to {fong.worst_case}"),
             "One point each for: "
             + "; ".join(
-                f"{words(name)} {'unknown' if met is None else _yes(met)}"
+                f"{FONG_WORDS[name]} {'unknown' if met is None else ('yes' if met else 'no')}"
                 for name, met in fong.criteria
             )
             + ".",
@@ -245,16 +249,15 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
         TraceLine(
             "liver_injury",
             _yes(case.liver_injury),
-            f"Parenchyma {words(liver.parenchyma)}, "
-            f"{count(treatment.preoperative_cycles, 'cycle')} in this course (more than "
+            f"Parenchyma {words(liver.parenchyma)}, {cycles} in this course (more than "
             f"{common.PROLONGED_CHEMOTHERAPY_CYCLES} injures the liver), chemo-refractory "
             f"{_yes(treatment.chemo_refractory)}.",
         ),
         TraceLine(
             "future_liver_remnant",
             "unknown" if flr.sufficient is None else ("sufficient" if flr.sufficient else "short"),
-            case.flr_text()[:1].upper()
-            + case.flr_text()[1:]
+            flr_text[:1].upper()
+            + flr_text[1:]
             + " (20% normal, 30% cirrhosis, 40% after liver injury; the highest that applies)."
             + (
                 " [choice] The lowest figure the sources give for each liver; 20-30% in a "

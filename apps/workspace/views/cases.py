@@ -24,6 +24,8 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
+from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
+from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
 from apps.patients.models import MdtCase
 from apps.patients.selectors import case_list as scoped_cases
@@ -32,7 +34,7 @@ from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_latest
 
 from .. import selectors, services
-from ..forms import IntakeForm, initial_from_case, intake_form_from_post
+from ..forms import IntakeForm, initial_from_case, intake_form_from_post, labelled_errors
 
 CASES_PER_PAGE = 25
 FORM_TEMPLATE = "workspace/case_form.html"
@@ -233,9 +235,15 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
     facts = None
     facts_error = None
+    facts_refused: dict[str, list[str]] = {}
     if case.has_facts:
         try:
             facts = case_facts_raw(case=case)
+            # Facts a newer pathway version refuses (recorded when an earlier one allowed
+            # them): the recommendation cannot be computed until they are corrected.
+            INPUTS[LATEST_INPUT].parse(facts)
+        except FactsValidationError as error:
+            facts_refused = labelled_errors(error.errors)
         except ObjectDoesNotExist:  # a record deleted by hand: say so rather than fail
             facts_error = "Some of the case's records are missing."
     snapshot = recommendation_latest(case=case)
@@ -248,6 +256,8 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "age_at_referral": case.patient.age_on(case.referred_on),
         "facts": facts,
         "facts_error": facts_error,
+        "facts_refused": facts_refused,
+        "pathway_version": CURRENT_VERSION,
         "studies": studies,
         "lesions": list(case.liver_lesions.all()),
         "sites": list(case.extrahepatic_sites.all()),

@@ -21,6 +21,7 @@ from apps.recommendations.choices import ReevaluationStatus
 from apps.recommendations.services import reevaluation_request
 
 from .. import selectors
+from ..forms import labelled_errors
 
 TEMPLATE = "workspace/pathway.html"
 CHANGES_PER_PAGE = 50
@@ -55,7 +56,7 @@ def _change_rows(page: Any) -> list[dict[str, Any]]:
                 "removed": named(changes.get("removed", [])),
                 "new_cautions": named(changes.get("new_cautions", [])),
                 "summary": changes.get("summary_after") or "",
-                "errors": changes.get("errors") or {},
+                "errors": labelled_errors(changes.get("errors") or {}),
                 "message": changes.get("message") or "",
             }
         )

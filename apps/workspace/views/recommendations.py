@@ -22,7 +22,7 @@ from apps.recommendations import services
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_latest
 
-from ..forms import intake_form_from_post
+from ..forms import intake_form_from_post, labelled_errors
 
 
 @login_required
@@ -54,6 +54,8 @@ def case_recalculate(request: HttpRequest, case_id: Any) -> HttpResponse:
     try:
         services.recommendation_create(case=case, actor=request.user)
     except ApplicationError as exc:
+        # The fields named as the form names them, not as paths.
+        exc.errors = labelled_errors(exc.errors)
         error = exc
     if not request.htmx and error is None:
         return redirect("workspace:case-detail", case_id=case.id)
