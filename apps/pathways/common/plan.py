@@ -35,6 +35,7 @@ class Plan:
     choices: list[tuple[str, str, str]] = field(default_factory=list)  # other traced choices
     # Options weighed and not taken, each with why: (code, reason), for the trace.
     considered: list[tuple[str, str]] = field(default_factory=list)
+    considered_codes: set[str] = field(default_factory=set)
 
     def add(self, code: str, role: str, rationale: str, choice: str | None = None) -> None:
         # A code appears at most once per case; the first rule to reach it keeps its role (the
@@ -45,7 +46,9 @@ class Plan:
         self.items.append(PlannedItem(code, role, rationale, choice))
 
     def consider(self, code: str, reason: str) -> None:
-        if code not in self.codes and all(code != seen for seen, _ in self.considered):
+        """Note an option weighed and not taken (once per code; a code taken is not noted)."""
+        if code not in self.codes and code not in self.considered_codes:
+            self.considered_codes.add(code)
             self.considered.append((code, reason))
 
     def ordered(self) -> list[PlannedItem]:

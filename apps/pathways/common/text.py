@@ -3,6 +3,7 @@ it and a count agrees with its noun ("1 segment", "3 segments", never "3 segment
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 
@@ -13,8 +14,10 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+@functools.lru_cache(maxsize=2048)
 def count(amount: float, singular: str, plural: str | None = None) -> str:
-    """`amount` with its noun in agreement: "1 lesion", "2 lesions", "0 cycles"."""
+    """`amount` with its noun in agreement: "1 lesion", "2 lesions", "0 cycles". Cached: the
+    same few counts ("2 lesions", "4 cycles") are written many times per evaluation."""
     if amount == 1:
         return f"1 {singular}"
     return f"{number(amount)} {plural or singular + 's'}"

@@ -17,6 +17,7 @@ class CaseContext:
     """A case's facts and derived values, read by every rule."""
 
     __slots__ = (
+        "_phrases",
         "bilobar",
         "candidate",
         "dfi_months",
@@ -51,11 +52,22 @@ class CaseContext:
         liver = facts.liver
         lesions = liver.lesions
         self.lesion_count = len(lesions)
-        self.largest_mm = max(lesion.size_mm for lesion in lesions)
+        # One pass over the lesions for the sizes: the largest, and the visible ones.
+        largest = 0.0
+        visible = []
+        visible_sum = 0.0
+        for lesion in lesions:
+            size = lesion.size_mm
+            if size > largest:
+                largest = size
+            if not lesion.disappeared:
+                visible.append(lesion)
+                visible_sum += size
+        self.largest_mm = largest
+        self.visible = tuple(visible)
+        self.visible_sum_mm = visible_sum
         self.segments = common.segments_involved(lesions)
         self.bilobar = common.is_bilobar(self.segments)
-        self.visible = d.visible_lesions(lesions)
-        self.visible_sum_mm = sum(lesion.size_mm for lesion in self.visible)
         self.major_hepatectomy = d.major_hepatectomy_expected(
             liver.planned_resection, self.segments, self.largest_mm, liver.hepatic_veins_involved
         )
@@ -79,22 +91,25 @@ class CaseContext:
             r0_feasible=liver.r0_feasible,
             extensive=self.extensive,
         )
-        self.favourable = d.favourable(
-            candidate=self.candidate,
-            fong=self.fong,
-            timing=facts.presentation.timing,
-            dfi_months=self.dfi_months,
-            ehd=self.ehd,
-        )
-        self.ready = d.ready_for_surgery(
-            facts, candidate=self.candidate, is_favourable=self.favourable
-        )
+        if self.candidate:
+            self.favourable = d.favourable(
+                candidate=True,
+                fong=self.fong,
+                timing=facts.presentation.timing,
+                dfi_months=self.dfi_months,
+                ehd=self.ehd,
+            )
+            self.ready = d.ready_for_surgery(facts, candidate=True, is_favourable=self.favourable)
+        else:  # null for a patient who is not a surgical candidate: no surgical plan to time
+            self.favourable = self.ready = None
         self.few_small = d.few_small_lesions(lesions, self.visible)
         self.immunotherapy_eligible = d.immunotherapy_eligible(facts)
         self.early_relapse = d.early_oxaliplatin_relapse(facts, self.dfi_months)
         self.hepatectomy_code = (
             "REPEAT_HEPATECTOMY" if facts.presentation.prior_hepatectomy else "HEPATECTOMY"
         )
+        # Phrases several rules and the trace quote, each written once per case.
+        self._phrases: dict[str, str] = {}
 
     # --- phrases the rationales share ---
 
@@ -120,6 +135,12 @@ class CaseContext:
         return " and ".join(reasons)
 
     def disease(self) -> str:
+        found = self._phrases.get("disease")
+        if found is None:
+            found = self._phrases["disease"] = self._disease()
+        return found
+
+    def _disease(self) -> str:
         segments = ", ".join(str(segment) for segment in self.segments)
         side = "bilobar" if self.bilobar else "unilobar"
         gone = self.lesion_count - len(self.visible)
@@ -139,6 +160,12 @@ class CaseContext:
         return ("a major" if self.major_hepatectomy else "a minor") + " hepatectomy assumed"
 
     def flr_text(self) -> str:
+        found = self._phrases.get("flr")
+        if found is None:
+            found = self._phrases["flr"] = self._flr_text()
+        return found
+
+    def _flr_text(self) -> str:
         measured = self.flr.measured_percent
         if measured is None:
             return f"future liver remnant not measured ({self.flr.required_percent}% required)"

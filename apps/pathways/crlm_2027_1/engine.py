@@ -16,18 +16,15 @@ from apps.pathways.crlm_2027_1.catalogue import CATALOGUE, SEVERITY, VERSION
 from apps.pathways.crlm_2027_1.context import CaseContext
 from apps.pathways.crlm_2027_1.findings import warnings, workup
 from apps.pathways.crlm_2027_1.plans import PLANS, REGIMEN_CODES, choose_plan
-from apps.pathways.facts import CaseFacts
+from apps.pathways.facts import PARENCHYMA, CaseFacts
 from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
 
 FONG_WORDS = {name: words(name) for name in common.FONG_CRITERIA}
+PARENCHYMA_WORDS = {name: words(name) for name in PARENCHYMA}
 # The primaries a regimen belongs to: the summary names it in the same breath.
 SYSTEMIC_PRIMARIES = frozenset(
     {"SYSTEMIC_THERAPY", "CONVERSION_CHEMOTHERAPY", "CHANGE_SYSTEMIC_LINE"}
 )
-
-
-def _choice(because: str, choice: str | None) -> str:
-    return f"{because} [choice] {choice}" if choice else because
 
 
 def evaluate(facts: CaseFacts) -> PathwayResult:
@@ -37,16 +34,18 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     PLANS[section](case, plan)
     ordered = plan.ordered()
 
-    recommendations = tuple(
-        Recommendation(
-            item.code,
-            item.role,
-            CATALOGUE[item.code].title,
-            item.rationale,
-            CATALOGUE[item.code].citations,
+    # One pass over the plan: each recommendation, and its trace line.
+    recommendations = []
+    recommendation_lines = []
+    for item in ordered:
+        entry = CATALOGUE[item.code]
+        recommendations.append(
+            Recommendation(item.code, item.role, entry.title, item.rationale, entry.citations)
         )
-        for item in ordered
-    )
+        because = item.rationale
+        if item.choice:
+            because = f"{because} [choice] {item.choice}"
+        recommendation_lines.append(TraceLine(item.code, item.role, because))
     if section == "4.0":  # nothing else from sections 4, 5 and 6
         raised_warnings: list[tuple[str, str, str | None]] = []
         needed_workup: list[tuple[str, str]] = []
@@ -59,18 +58,22 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     # What the plan derived on its way (the route, the lesion plan), then what it recommends,
     # then what it weighed and did not take.
     trace.extend(TraceLine(rule, result, because) for rule, result, because in plan.choices)
-    trace.extend(
-        TraceLine(item.code, item.role, _choice(item.rationale, item.choice)) for item in ordered
-    )
+    trace.extend(recommendation_lines)
     trace.extend(
         TraceLine(code, "not chosen", reason[:1].upper() + reason[1:] + ".")
         for code, reason in plan.considered
     )
-    trace.extend(
-        TraceLine(code, "warning", _choice(message, choice))
-        for code, message, choice in raised_warnings
-    )
-    trace.extend(TraceLine(code, "work-up", message) for code, message in needed_workup)
+    warning_findings = []
+    for code, message, choice in raised_warnings:
+        entry = CATALOGUE[code]
+        warning_findings.append(Finding(code, message, entry.citations, SEVERITY[code]))
+        trace.append(
+            TraceLine(code, "warning", f"{message} [choice] {choice}" if choice else message)
+        )
+    workup_findings = []
+    for code, message in needed_workup:
+        workup_findings.append(Finding(code, message, CATALOGUE[code].citations))
+        trace.append(TraceLine(code, "work-up", message))
 
     return PathwayResult(
         pathway_version=VERSION,
@@ -95,15 +98,10 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         ),
         fong=case.fong,
         flr=case.flr,
-        recommendations=recommendations,
+        recommendations=tuple(recommendations),
         lesion_plan=plan.lesion_plan,
-        warnings=tuple(
-            Finding(code, message, CATALOGUE[code].citations, SEVERITY[code])
-            for code, message, _ in raised_warnings
-        ),
-        workup=tuple(
-            Finding(code, message, CATALOGUE[code].citations) for code, message in needed_workup
-        ),
+        warnings=tuple(warning_findings),
+        workup=tuple(workup_findings),
         trace=tuple(trace),
         summary=_summary(case, section, recommendations),
     )
@@ -112,7 +110,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
 # --- the ten-second read -------------------------------------------------------------------------
 
 
-def _summary(case: CaseContext, section: str, recommendations: tuple[Recommendation, ...]) -> str:
+def _summary(case: CaseContext, section: str, recommendations: list[Recommendation]) -> str:
     """The primary recommendation (with its regimen) and the one fact that decided it."""
     primary = next(item for item in recommendations if item.role == "primary")
     headline = primary.title
@@ -223,7 +221,9 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
             ),
         ),
         TraceLine(
-            "major_hepatectomy_expected", _yes(case.major_hepatectomy), _extent_because(case)
+            "major_hepatectomy_expected",
+            _yes(case.major_hepatectomy),
+            _extent_because(case, segments),
         ),
         TraceLine(
             "extensive_liver_disease",
@@ -249,7 +249,7 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
         TraceLine(
             "liver_injury",
             _yes(case.liver_injury),
-            f"Parenchyma {words(liver.parenchyma)}, {cycles} in this course (more than "
+            f"Parenchyma {PARENCHYMA_WORDS[liver.parenchyma]}, {cycles} in this course (more than "
             f"{common.PROLONGED_CHEMOTHERAPY_CYCLES} injures the liver), chemo-refractory "
             f"{_yes(treatment.chemo_refractory)}.",
         ),
@@ -282,7 +282,7 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
         ),
         TraceLine("resectability", case.resectability, _resectability_because(case)),
         TraceLine("favourable", _yes(case.favourable), _favourable_because(case)),
-        TraceLine("ready_for_surgery", _yes(case.ready), _ready_because(case)),
+        TraceLine("ready_for_surgery", _yes(case.ready), _ready_because(case, cycles)),
     ]
     if facts.biomarkers.msi == "msi_high":
         lines.append(
@@ -316,45 +316,57 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
     return lines
 
 
-def _extent_because(case: CaseContext) -> str:
+def _extent_because(case: CaseContext, segments_text: str) -> str:
     liver = case.facts.liver
     if liver.planned_resection is not None:
         return f"The liver surgeon plans a {liver.planned_resection} hepatectomy."
-    veins = count(liver.hepatic_veins_involved, "hepatic vein")
+    veins = liver.hepatic_veins_involved
     return (
-        f"Not yet planned by the liver surgeon: {count(len(case.segments), 'segment')}, largest "
-        f"lesion {number(case.largest_mm)} mm, {veins} "
-        "involved; 3 or more segments, a lesion over 50 mm or an involved hepatic vein make a "
-        "major hepatectomy expected. [choice] A major hepatectomy is the usual three or more "
-        "segments; a large or juxta-venous lesion usually needs one."
+        f"Not yet planned by the liver surgeon: {segments_text}, largest "
+        f"lesion {number(case.largest_mm)} mm, "
+        f"{veins} hepatic vein{'' if veins == 1 else 's'} involved; {EXTENT_GUESS}"
     )
+
+
+EXTENT_GUESS = (
+    "3 or more segments, a lesion over 50 mm or an involved hepatic vein make a major "
+    "hepatectomy expected. [choice] A major hepatectomy is the usual three or more segments; a "
+    "large or juxta-venous lesion usually needs one."
+)
+
+
+NO_SURGICAL_PLAN = "Not a surgical candidate: there is no surgical plan to time."
+SYNCHRONOUS_CHOICE = (
+    " [choice] Synchronous disease is never favourable: the source stresses preoperative "
+    "chemotherapy especially for synchronous metastases."
+)
+READY_BY_CYCLES_CHOICE = (
+    " [choice] Four cycles without progression make the two-month re-evaluation due: more "
+    "cycles add liver injury and make more lesions disappear; an unknown response is restaged "
+    "before operating."
+)
 
 
 def _favourable_because(case: CaseContext) -> str:
-    facts = case.facts
     if case.favourable is None:
-        return "Not a surgical candidate: there is no surgical plan to time."
+        return NO_SURGICAL_PLAN
+    timing = case.facts.presentation.timing
+    dfi = case.dfi_months
+    interval = "unknown" if dfi is None else count(dfi, "month")
     because = (
-        f"Fong worst case {case.fong.worst_case} (2 or less needed), "
-        f"{words(facts.presentation.timing)}, disease-free interval "
-        + ("unknown" if case.dfi_months is None else count(case.dfi_months, "month"))
-        + f" (12 or more needed), extrahepatic disease {case.ehd}."
+        f"Fong worst case {case.fong.worst_case} (2 or less needed), {timing}, disease-free "
+        f"interval {interval} (12 or more needed), extrahepatic disease {case.ehd}."
     )
-    if facts.presentation.timing == "synchronous":
-        because += (
-            " [choice] Synchronous disease is never favourable: the source stresses "
-            "preoperative chemotherapy especially for synchronous metastases."
-        )
-    return because
+    return because + SYNCHRONOUS_CHOICE if timing == "synchronous" else because
 
 
-def _ready_because(case: CaseContext) -> str:
-    treatment = case.facts.treatment
+def _ready_because(case: CaseContext, cycles_text: str) -> str:
     if case.ready is None:
-        return "Not a surgical candidate: there is no surgical plan to time."
+        return NO_SURGICAL_PLAN
+    treatment = case.facts.treatment
     because = (
-        f"Favourable {_yes(case.favourable)}, chemo-refractory "
-        f"{_yes(treatment.chemo_refractory)}, {count(treatment.preoperative_cycles, 'cycle')} "
+        f"Favourable {'yes' if case.favourable else 'no'}, chemo-refractory "
+        f"{'yes' if treatment.chemo_refractory else 'no'}, {cycles_text} "
         f"with response {treatment.latest_response or 'not recorded'}."
     )
     by_cycles = (
@@ -363,13 +375,7 @@ def _ready_because(case: CaseContext) -> str:
         and not treatment.chemo_refractory
         and treatment.preoperative_cycles >= 4
     )
-    if by_cycles:
-        because += (
-            " [choice] Four cycles without progression make the two-month re-evaluation due: "
-            "more cycles add liver injury and make more lesions disappear; an unknown response "
-            "is restaged before operating."
-        )
-    return because
+    return because + READY_BY_CYCLES_CHOICE if by_cycles else because
 
 
 def _ehd_because(case: CaseContext) -> str:

@@ -52,6 +52,7 @@ CANCER_CAUSED_CHOICE = (
     "still gain from treatment."
 )
 IRINOTECAN = "irinotecan-based (a fluoropyrimidine-irinotecan doublet such as FOLFIRI)"
+EARLY_RELAPSE_IRINOTECAN = f" After a relapse within a year of adjuvant oxaliplatin: {IRINOTECAN}."
 EARLY_RELAPSE_CHOICE = (
     "ESMO 2023 mCRC guideline: a relapse within a year of adjuvant oxaliplatin marks disease "
     "resistant to it."
@@ -303,7 +304,6 @@ def add_regimen(case: CaseContext, plan: Plan, *, conversion: bool) -> None:
         if bleeding
         else ""
     )
-    irinotecan = f" After a relapse within a year of adjuvant oxaliplatin: {IRINOTECAN}."
     if case.immunotherapy_eligible:
         plan.add(
             "IMMUNE_CHECKPOINT_INHIBITOR",
@@ -365,7 +365,7 @@ def add_regimen(case: CaseContext, plan: Plan, *, conversion: bool) -> None:
             "oxaliplatin",
         )
     doublet = "a fluoropyrimidine doublet" + (f", {IRINOTECAN}" if case.early_relapse else "")
-    early = irinotecan if case.early_relapse else ""
+    early = EARLY_RELAPSE_IRINOTECAN if case.early_relapse else ""
     early_choice = EARLY_RELAPSE_CHOICE if case.early_relapse else None
     if not case.right_sided and (ras == "unknown" or (ras == "wild_type" and braf == "unknown")):
         rationale, geriatric = _geriatric(
