@@ -37,6 +37,30 @@ FONG_CRITERIA_LABELS = {
     "node_positive": "Node-positive primary",
     "cea_over_200": "CEA over 200 ng/mL",
 }
+# What an unknown Fong criterion is, in a sentence ("up to 3 if node status and CEA are positive").
+FONG_MISSING_WORDS = {
+    "dfi_under_12_months": "the disease-free interval",
+    "multiple_lesions": "the number of lesions",
+    "largest_over_50_mm": "the largest lesion",
+    "node_positive": "node status",
+    "cea_over_200": "CEA",
+}
+# The regimens of the pathway (SPEC 4.6): shown in the same line as the systemic primary they
+# belong to, not as a separate adjunct further down.
+REGIMEN_CODES = frozenset(
+    {
+        "IMMUNE_CHECKPOINT_INHIBITOR",
+        "ENCORAFENIB_CETUXIMAB",
+        "FLUOROPYRIMIDINE_BEVACIZUMAB",
+        "FOLFOXIRI_BEVACIZUMAB",
+        "DOUBLET_CHEMOTHERAPY",
+        "DOUBLET_ANTI_EGFR",
+        "DOUBLET_BEVACIZUMAB",
+    }
+)
+SYSTEMIC_PRIMARIES = frozenset(
+    {"SYSTEMIC_THERAPY", "CONVERSION_CHEMOTHERAPY", "CHANGE_SYSTEMIC_LINE"}
+)
 CRITERION_STATES = {True: ("yes", "Yes"), False: ("no", "No"), None: ("unknown", "Unknown")}
 CHOICE_MARK = "[choice]"
 
@@ -76,6 +100,7 @@ def _finding(item: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, An
     code = str(item.get("code", ""))
     return {
         "code": code,
+        "severity": item.get("severity") or "",
         "title": titles.get(code, ""),
         "message": item.get("message", ""),
         "citations": _citations(item.get("citations", [])),
@@ -109,14 +134,93 @@ def _fong(fong: Mapping[str, Any]) -> dict[str, Any]:
                 "text": text,
             }
         )
+    score, worst = fong.get("score") or 0, fong.get("worst_case") or 0
+    missing = list(fong.get("missing", []))
+    if missing:
+        named = _listing([FONG_MISSING_WORDS.get(key, key.replace("_", " ")) for key in missing])
+        line = (
+            f"{score} point{'' if score == 1 else 's'} known; up to {worst} if {named} "
+            f"{'is' if len(missing) == 1 else 'are'} positive"
+        )
+    else:
+        line = f"{score} point{'' if score == 1 else 's'} ({fong.get('risk', '')} risk)"
     return {
-        "score": fong.get("score"),
-        "worst_case": fong.get("worst_case"),
+        "score": score,
+        "worst_case": worst,
         "risk": fong.get("risk", ""),
         "complete": bool(fong.get("complete")),
-        "missing": [FONG_CRITERIA_LABELS.get(key, key) for key in fong.get("missing", [])],
+        "missing": [FONG_CRITERIA_LABELS.get(key, key) for key in missing],
         "criteria": criteria,
+        "line": line,
     }
+
+
+def _listing(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lower_first(title: str) -> str:
+    return title if len(title) > 1 and title[1].isupper() else title[:1].lower() + title[1:]
+
+
+def _derived_line(result: Mapping[str, Any], flr: Mapping[str, Any]) -> str:
+    """The derived values in one line, for reading at a glance."""
+    derived = result.get("derived") or {}
+    count = derived.get("lesion_count")
+    segments = derived.get("segments") or []
+    parts = []
+    if count is not None:
+        where = ", ".join(str(segment) for segment in segments)
+        parts.append(
+            f"{count} lesion{'' if count == 1 else 's'} in "
+            f"segment{'' if len(segments) == 1 else 's'} {where}, "
+            f"{'bilobar' if derived.get('bilobar') else 'unilobar'}"
+        )
+    visible = derived.get("visible_lesion_count")
+    if visible is not None and count is not None and visible != count:
+        parts.append(f"{count - visible} no longer seen")
+    if derived.get("largest_lesion_mm") is not None:
+        parts.append(f"largest {derived['largest_lesion_mm']} mm")
+    major = derived.get("major_hepatectomy_expected")
+    if major is not None:
+        extent = "major" if major else "minor"
+        how = {"planned": " (planned)", "assumed": " (assumed)"}.get(
+            derived.get("resection_extent", ""), ""
+        )
+        parts.append(f"{extent} hepatectomy{how}")
+    measured = flr.get("measured_percent")
+    parts.append(
+        f"remnant {measured}% of {flr.get('required_percent')}%"
+        if measured is not None
+        else f"remnant not measured ({flr.get('required_percent')}% needed)"
+    )
+    ehd = derived.get("ehd")
+    if ehd:
+        parts.append(
+            {
+                "none": "no extrahepatic disease",
+                "resectable": "resectable extrahepatic disease",
+                "unresectable": "unresectable extrahepatic disease",
+            }.get(ehd, ehd)
+        )
+    return " · ".join(parts)
+
+
+def _summary(result: Mapping[str, Any], primary: Mapping[str, Any] | None, regimen: Any) -> str:
+    """The one sentence on top: the result's own (crlm-2027.1 and later), else the primary with
+    its regimen and the resectability (a snapshot of an earlier version)."""
+    written = result.get("summary")
+    if written:
+        return str(written)
+    if primary is None:
+        return ""
+    headline = str(primary.get("title", ""))
+    if regimen is not None:
+        headline += f", {_lower_first(str(regimen['title']))}"
+    resectability = str(result.get("resectability", ""))
+    return f"{headline}: {RESECTABILITY_LABELS.get(resectability, resectability).lower()}."
 
 
 def _flr(flr: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,6 +242,9 @@ def _lesion_plan(plan: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         {
             "segment": entry.get("segment"),
             "size_mm": entry.get("size_mm"),
+            # A disappeared lesion is listed at its size before chemotherapy, with nothing to
+            # target: the page says so rather than showing an empty modality list.
+            "disappeared": bool(entry.get("disappeared")),
             "modalities": [
                 {
                     "code": code,
@@ -164,26 +271,47 @@ def panel_context(
     titles = _catalogue_titles(version)
     recommendations = [_recommendation(item) for item in result.get("recommendations", [])]
     primary = next((item for item in recommendations if item["role"] == "primary"), None)
+    # The regimen of a systemic primary reads in the primary's own line, not as an adjunct.
+    regimen = None
+    if primary is not None and primary["code"] in SYSTEMIC_PRIMARIES:
+        regimen = next(
+            (
+                item
+                for item in recommendations
+                if item["code"] in REGIMEN_CODES and item["role"] == "adjunct"
+            ),
+            None,
+        )
     groups = []
     for role in (*ROLES[1:], *sorted({r["role"] for r in recommendations} - set(ROLES))):
-        items = [item for item in recommendations if item["role"] == role]
+        items = [item for item in recommendations if item["role"] == role and item is not regimen]
         if items:
             groups.append({"role": role, "label": ROLE_LABELS.get(role, role), "items": items})
     resectability = str(result.get("resectability", ""))
     lesion_plan = result.get("lesion_plan", [])
+    warnings = [_finding(item, titles) for item in result.get("warnings", [])]
+    flr = result.get("flr") or {}
+    trace = [_trace_line(line) for line in result.get("trace", [])]
     return {
+        "summary": _summary(result, primary, regimen),
+        "regimen": regimen,
+        "derived_line": _derived_line(result, flr),
+        # A warning without a severity (an earlier version's) is shown as a caution.
+        "cautions": [item for item in warnings if item["severity"] != "info"],
+        "infos": [item for item in warnings if item["severity"] == "info"],
+        "considered": [line for line in trace if line["result"] == "not chosen"],
         "pathway_version": version,
         "resectability": resectability,
         "resectability_label": RESECTABILITY_LABELS.get(resectability, resectability),
         "surgical_candidate": result.get("surgical_candidate"),
         "derived": result.get("derived", {}),
         "fong": _fong(result.get("fong") or {}),
-        "flr": _flr(result.get("flr") or {}),
+        "flr": _flr(flr),
         "primary": primary,
         "groups": groups,
-        "warnings": [_finding(item, titles) for item in result.get("warnings", [])],
+        "warnings": warnings,
         "workup": [_finding(item, titles) for item in result.get("workup", [])],
-        "trace": [_trace_line(line) for line in result.get("trace", [])],
+        "trace": trace,
         "lesion_plan": _lesion_plan(lesion_plan),
         "liver_map": liver_map_svg(list(lesions), lesion_plan),
     }
