@@ -16,3 +16,13 @@ class StaleReason(models.TextChoices):
 
     FACTS_CHANGED = "facts_changed", "The case's facts changed after the evaluation"
     PATHWAY_UPDATED = "pathway_updated", "A newer pathway version is in use"
+
+
+# The role of one option of a recommendation (SPEC section 7), as a reader names one option.
+RECOMMENDATION_ROLES = {
+    "primary": "Primary recommendation",
+    "sequence": "Step of a sequence",
+    "alternative": "Alternative",
+    "adjunct": "Adjunct",
+    "monitoring": "Monitoring",
+}

@@ -37,6 +37,12 @@ FONG_CRITERIA_LABELS = {
     "node_positive": "Node-positive primary",
     "cea_over_200": "CEA over 200 ng/mL",
 }
+FONG_RISK_LABELS = {"low": "Low", "intermediate": "Intermediate", "high": "High"}
+EHD_LABELS = {
+    "none": "No extrahepatic disease",
+    "resectable": "Resectable extrahepatic disease",
+    "unresectable": "Unresectable extrahepatic disease",
+}
 CRITERION_STATES = {True: ("yes", "Yes"), False: ("no", "No"), None: ("unknown", "Unknown")}
 CHOICE_MARK = "[choice]"
 

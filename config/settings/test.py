@@ -28,6 +28,9 @@ DATABASES["default"]["TEST"] = {
     or "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 }
 
+# The live server of the browser tests runs in the test process: its memory is the cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Tasks run in-process whatever REDIS_URL the environment holds (a developer's shell, CI with
 # services), so the unit tests never depend on, or write to, a real broker. The integration
 # tests (tests/integration) point the app at their own Redis database themselves, and start

@@ -117,7 +117,9 @@ def test_votes_stay_hidden_until_the_chair_reveals_them(
 
     client.force_login(second)
     votes = section(client.get(url("item-review", item)).content.decode(), "votes")
-    assert "1 vote recorded" in votes and first.username in votes
+    # By name, not username (defect 12).
+    assert "1 vote recorded" in votes and first.get_full_name() in votes
+    assert first.username not in votes
     # The form offers every call; the other surgeon's is nowhere.
     assert "<strong>Unresectable</strong>" not in votes and "secret note" not in votes
     assert 'id="votes-revealed"' not in votes
@@ -200,7 +202,7 @@ def test_stale_revision_is_409_with_what_changed(client, clinician, item, meetin
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="decision-conflict"' in page
-    assert f"Changed by {meeting.chair.username}" in page  # beside plan_text
+    assert f"Changed by {meeting.chair.get_full_name()}" in page  # beside plan_text, by name
     assert 'id="id_plan_text_error"' in page
     assert "My wording" in page  # what the user typed is kept
     assert 'name="revision" value="2"' in page  # saving again applies it on purpose
@@ -259,7 +261,25 @@ def test_actions_add_and_mark_done(client, coordinator, clinician, item):
         {"description": "Book liver MRI", "owner": clinician.username, "due_on": "2020-01-01"},
         **HTMX,
     )
+    # Due years before the meeting: said, and why, before anything is saved (defect 16).
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This is before the meeting&#x27;s day" in page
+    assert "an action is due after the board asks for it" in page
+    assert 'name="confirm_early"' in page
+    assert not DecisionAction.objects.exists()
+    response = client.post(
+        url("item-action-add", item),
+        {
+            "description": "Book liver MRI",
+            "owner": clinician.username,
+            "due_on": "2020-01-01",
+            "confirm_early": "on",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
+    assert "before the meeting" in response.content.decode()  # still flagged beside it
     assert "Book liver MRI" in response.content.decode() and "Overdue" in response.content.decode()
     action = DecisionAction.objects.get()
     done = client.post(url("item-action-done", item, action.pk), **HTMX)

@@ -24,6 +24,7 @@ from apps.patients.models import MdtCase
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Attendance, Decision, Meeting
 from .checks import lock_item, lock_meeting, require_member, require_not_signed_off
+from .presenting import presentation_close
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
 
@@ -129,9 +130,41 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
             errors={"status": ["A meeting with decisions cannot go back to scheduled."]},
             status=409,
         )
+    if (
+        data.get("status") == MeetingStatus.IN_PROGRESS
+        and meeting.status == MeetingStatus.SCHEDULED
+        and meeting.started_at is None
+    ):
+        data = {**data, "started_at": timezone.now()}  # the record keeps the actual start
+    if data.get("status") == MeetingStatus.SCHEDULED and meeting.status != MeetingStatus.SCHEDULED:
+        presentation_close(meeting, actor=actor, now=timezone.now())
+        data = {**data, "started_at": None}
     if assign(meeting, data):
         save_audited(meeting, actor=actor, clean=True)
     return meeting
+
+
+# Starting more than this long before the scheduled time is worth a second look.
+EARLY_START = timedelta(hours=1)
+
+
+def meeting_start_warning(meeting: Meeting, *, now: datetime | None = None) -> str:
+    """Why starting the meeting now deserves a second look (it is well before its scheduled
+    time, perhaps the wrong meeting), or "" when it does not."""
+    now = now or timezone.now()
+    if meeting.status != MeetingStatus.SCHEDULED or now >= meeting.scheduled_for - EARLY_START:
+        return ""
+    scheduled = timezone.localtime(meeting.scheduled_for)
+    days = (scheduled.date() - timezone.localdate(now)).days
+    when = (
+        f"{days} days from now"
+        if days > 1
+        else ("tomorrow" if days == 1 else f"at {scheduled:%H:%M} today")
+    )
+    return (
+        f"This meeting is scheduled for {scheduled:%A %-d %B %Y, %H:%M}, {when}. Starting it "
+        "now records its decisions with today's time: check that it is the meeting in the room."
+    )
 
 
 @transaction.atomic
