@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.workspace.views import dashboard
@@ -11,6 +13,8 @@ admin.site.site_header = "Tumour board assistant: administration"
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the icon.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     # Browser pages: each app names its full paths.
     path("", include("apps.workspace.urls")),
     path("", include("apps.meetings.urls")),

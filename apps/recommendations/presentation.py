@@ -192,4 +192,5 @@ def panel_context(
         "trace": [_trace_line(line) for line in result.get("trace", [])],
         "lesion_plan": _lesion_plan(lesion_plan),
         "liver_map": liver_map_svg(list(lesions), lesion_plan),
+        "disappeared": any(lesion.get("disappeared") for lesion in lesions),
     }
