@@ -108,7 +108,8 @@ def _legend(items: list[tuple[str, str, bool]]) -> list[tuple[float, float, str,
 
 def _legend_item(x: float, y: float, text: str, colour: str, dashed: bool) -> SafeString:
     return format_html(
-        '<circle cx="{}" cy="{}" r="6" fill="{}" fill-opacity="{}" stroke="{}" stroke-width="{}"{}/>'
+        '<circle cx="{}" cy="{}" r="6" fill="{}" fill-opacity="{}" stroke="{}" '
+        'stroke-width="{}"{}/>'
         '<text x="{}" y="{}" font-size="11" font-family="sans-serif" fill="#1b1f24">{}</text>',
         x,
         y,

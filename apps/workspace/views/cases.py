@@ -267,5 +267,5 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
 @require_GET
 def case_audit(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = _case(request, case_id)
-    entries = selectors.case_audit_trail(case=case)
-    return render(request, "workspace/case_audit.html", {"case": case, "entries": entries})
+    saves = selectors.case_audit_saves(case=case)
+    return render(request, "workspace/case_audit.html", {"case": case, "saves": saves})
