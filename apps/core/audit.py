@@ -80,7 +80,7 @@ def audit_entries(sources: Iterable[tuple[str, QuerySet]]) -> list[dict[str, Any
     return entries
 
 
-# --- the audit trail as a page shows it ------------------------------------------------------------
+# --- the audit trail as a page shows it ---------------------------------------------------------
 
 # Fields a person does not need in the trail: keys, bookkeeping, and the author (the "Who").
 TRAIL_HIDDEN = {

@@ -28,6 +28,12 @@ class QuorumSerializer(serializers.Serializer):
 
 class MeetingOutputSerializer(serializers.ModelSerializer):
     chair = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    current_item = serializers.UUIDField(
+        source="current_item_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The agenda item the room is discussing now (presentation mode), or null.",
+    )
     signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     quorum = serializers.SerializerMethodField()
 
@@ -46,6 +52,9 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
             "chair",
             "status",
             "quorum",
+            "started_at",
+            "current_item",
+            "current_item_since",
             "signed_off_at",
             "signed_off_by",
             "created_at",
@@ -118,9 +127,19 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
             "presenter",
             "moved_to",
             "votes_revealed_at",
+            "discussion_started_at",
+            "discussion_ended_at",
+            "discussion_seconds",
+            "letter_note",
             "decision",
         ]
         read_only_fields = fields
+
+
+class MeetingPresentInputSerializer(InputSerializer):
+    item = serializers.UUIDField(
+        allow_null=True, help_text="The agenda item to bring up; null ends the discussion."
+    )
 
 
 class AgendaItemCreateInputSerializer(InputSerializer):
