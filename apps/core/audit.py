@@ -122,11 +122,11 @@ def _shown(field: Any, value: Any, people: dict[Any, str]) -> str:
         return f"{local.day} {local:%b %Y, %H:%M}"
     if isinstance(value, date):
         return f"{value.day} {value:%b %Y}"
+    if isinstance(value, list):
+        return "; ".join(words(item) if isinstance(item, str) else str(item) for item in value)
     choices = dict(field.flatchoices) if field.choices else {}
     if value in choices:
         return str(choices[value])
-    if isinstance(value, list):
-        return "; ".join(words(item) if isinstance(item, str) else str(item) for item in value)
     if isinstance(value, str) and known(value):
         return words(value)
     return str(_plain(value))

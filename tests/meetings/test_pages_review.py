@@ -336,3 +336,43 @@ def test_follow_up_saves_only_what_this_page_changed(client, clinician, chair, i
     item.refresh_from_db()
     assert item.referrer_informed_at is not None
     assert item.patient_informed_at == told_at
+
+
+def _form_values(html: str, form_id_fragment: str) -> dict:
+    """The values a browser would submit from the form whose action contains the fragment."""
+    form = re.search(rf'<form[^>]*action="[^"]*{form_id_fragment}[^"]*".*?</form>', html, re.S)
+    assert form, form_id_fragment
+    values = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(0)):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind.group(1) == "checkbox" and "checked" not in tag):
+            continue
+        values[name.group(1)] = value.group(1) if value else ""
+    for select in re.findall(
+        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form.group(0), re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select[1])
+        values[select[0]] = chosen.group(1) if chosen else ""
+    return values
+
+
+def test_follow_up_date_is_iso_and_saving_the_form_as_shown_keeps_it(
+    client, coordinator, clinician, item
+):
+    """Defect 2: the date input carried "10/12/2026", which Chromium rejects, and saving the
+    form (with or without JavaScript) then cleared "tell the patient by"."""
+    decision_record(item=item, actor=clinician, data=AGREE)
+    item.refresh_from_db()
+    due = item.inform_patient_by
+    assert due is not None
+    client.force_login(coordinator)
+    page = client.get(url("item-review", item)).content.decode()
+    assert f'name="inform_patient_by" value="{due.isoformat()}"' in page
+    values = _form_values(page, "follow-up")
+    assert values["inform_patient_by"] == due.isoformat()
+    response = client.post(url("item-follow-up", item), values)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.inform_patient_by == due
