@@ -129,7 +129,7 @@ class AttendanceForm(forms.Form):
     user = ColleagueField(
         queryset=get_user_model().objects.none(),
         label="Colleague",
-        empty_label="Choose a colleague…",
+        empty_label="Choose…",
     )
     specialty = forms.ChoiceField(
         choices=[("", "As on their profile"), *Specialty.choices],

@@ -29,7 +29,9 @@
     if (busy(region)) { waiting.add(region); return; }
     waiting.delete(region);
     var swap = region.dataset.liveSwap || "outerHTML";
-    window.htmx.ajax("GET", region.dataset.liveSrc, { target: region, swap: swap });
+    // Each region is the source of its own request: htmx drops a second request from one
+    // element while the first is out, and several regions often change at once.
+    window.htmx.ajax("GET", region.dataset.liveSrc, { source: region, target: region, swap: swap });
   }
 
   function changed(names) {

@@ -115,6 +115,7 @@ def agenda_context(
         "can": can,
         "agenda": items,
         "agenda_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_agenda"]:
         hospital = user_hospital(request.user)
@@ -146,6 +147,7 @@ def attendance_context(
         "attendees": attendees,
         "quorum": quorum_shown(meeting),
         "attendance_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_attendance"]:
         present = [a.user_id for a in attendees if a.user_id is not None]
@@ -172,6 +174,7 @@ def status_context(
         "start_form": start_form or StartForm(),
         "start_warning": meeting_start_warning(meeting),
         "status_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
 
 

@@ -221,6 +221,10 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "next_id": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position_label": f"Case {index + 1} of {len(siblings)}",
         "meeting_day": timezone.localdate(meeting.scheduled_for),
+        # Where the live regions fetch themselves again (not the address of a POST answered).
+        "review_url": reverse(
+            "meetings:item-review", kwargs={"meeting_id": meeting.pk, "item_id": item.pk}
+        ),
     }
 
 
@@ -261,7 +265,7 @@ def item_review(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResp
     panel = request.GET.get("panel", "")
     partial = panel if request.htmx and panel in LIVE_PANELS else None
     if partial == "now":
-        context = {"meeting": item.meeting, "item": item, "panel_url": request.path}
+        context = {"meeting": item.meeting, "item": item, "panel_url": request.path}  # a GET
         return render(request, NOW_PRESENTING, context)
     return render_page(request, TEMPLATE, partial, review_context(request, item))
 
