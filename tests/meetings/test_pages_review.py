@@ -8,10 +8,13 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import Decision, DecisionAction
+from apps.meetings.services import agenda_item_add
 from apps.meetings.services.attendance import attendance_add
 from apps.meetings.services.decisions import action_add, decision_record
 from apps.meetings.services.sign_off import meeting_sign_off
 from apps.meetings.services.votes import vote_record
+from apps.recommendations.services import recommendation_create
+from tests.factories import CaseFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 AGREE = {"agreement": "agree", "plan_codes": ["HEPATECTOMY"], "plan_text": "", "intent": "curative"}
@@ -376,3 +379,39 @@ def test_follow_up_date_is_iso_and_saving_the_form_as_shown_keeps_it(
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.inform_patient_by == due
+
+
+def test_standard_of_care_is_offered_only_where_it_can_succeed(
+    client, meeting, coordinator, hospital
+):
+    """Defect 9: the listing was offered for a case with work-up outstanding, and its refusal
+    read out raw codes."""
+    case = CaseFactory(patient__hospital=hospital, facts="lung-and-peritoneum-unresectable-ehd")
+    recommendation_create(case=case, actor=coordinator)
+    item = agenda_item_add(meeting=meeting, case=case, actor=coordinator)
+    client.force_login(meeting.chair)
+    page = client.get(url("item-review", item)).content.decode()
+    assert 'id="standard-of-care"' not in page
+    unavailable = section(page, "decision")
+    assert "Listing as standard of care is not possible here" in page
+    assert "RAS, BRAF and MSI testing" in unavailable and "MOLECULAR_TESTING" not in unavailable
+    refused = client.post(url("item-standard-of-care", item), {"intent": "palliative"}, **HTMX)
+    assert refused.status_code == 409
+    assert "MOLECULAR_TESTING" not in refused.content.decode()
+
+
+def test_case_summary_reads_in_words():
+    """Defect 11: "disease-free interval not recorded months", "mss", "3 lesion(s)"."""
+    from apps.meetings.views.case_summary import facts_lines
+    from tests.conftest import example
+
+    facts = example("bilobar-two-stage-primary-in-situ")
+    facts["presentation"]["timing"] = "metachronous"
+    facts["presentation"].pop("disease_free_interval_months", None)
+    facts["biomarkers"]["msi"] = "mss"
+    lines = dict(facts_lines(facts))
+    text = " ".join(lines.values())
+    assert "disease-free interval not recorded" in lines["Presentation"]
+    assert "not recorded months" not in text
+    assert "microsatellite stable" in lines["Biomarkers"] and "mss" not in text
+    assert "(s)" not in text and re.search(r"\d+ lesions, largest", lines["Liver"])
