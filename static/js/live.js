@@ -120,6 +120,16 @@
     if (form) form.dataset.dirty = "true";
   });
   document.addEventListener("submit", function (event) { delete event.target.dataset.dirty; });
+  // A refresh asked for while nobody was typing may come back once someone has started (a box
+  // ticked, a word typed): then it is not swapped in, and is asked for again when they are done.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = event.detail.target;
+    var config = event.detail.requestConfig || {};
+    if (config.elt === region && config.verb === "get" && region.hasAttribute("data-live") && busy(region)) {
+      event.detail.shouldSwap = false;
+      waiting.add(region);
+    }
+  });
   document.addEventListener("htmx:afterSwap", setUpFollow);
 
   document.addEventListener("DOMContentLoaded", function () {
