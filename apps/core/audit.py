@@ -199,7 +199,7 @@ def readable_trail(sources: Iterable[tuple[str, QuerySet]]) -> list[dict[str, An
             was = before.get(attname) if row.history_type == "~" else None
             if row.history_type == "~" and was == value:
                 continue
-            if row.history_type == "+" and value in (None, "", [], False, 0):
+            if row.history_type == "+" and (value is None or value is False or value in ("", [])):
                 continue
             change = record["changes"].setdefault(attname, {"before": was})
             change["after"] = value

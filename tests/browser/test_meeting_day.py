@@ -1,6 +1,6 @@
 """Meeting day in Chromium: the projector screen the room follows, live updates between open
-pages, plain words at every screen size, and the defects found trying the meeting as a new
-coordinator and two surgeons would (each test names the numbered defect it covers)."""
+pages, plain words at every screen size, and what trying the meeting as a new coordinator and
+two surgeons would showed wrong (each test says what it guards against)."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def test_attendance_and_quorum_update_on_another_open_page(new_page, day, make_u
 
 
 def test_every_page_fits_a_phone_a_laptop_and_a_projector_in_words(new_page, day, hospital):
-    """Defects 1, 4, 14 and 18, and the plain words: no page scrolls sideways at 390, 1366 or
+    """No page scrolls sideways at 390, 1366 or
     1920 px, none shows template syntax or a raw code, body text grows on a projector, and no
     select cuts its chosen option short."""
     meeting, item = day["meeting"], day["items"][0]
@@ -263,15 +263,15 @@ def test_every_page_fits_a_phone_a_laptop_and_a_projector_in_words(new_page, day
             screenshot(page, f"width-{width}-{name}")
         body_size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
         if width >= 1920:
-            assert body_size > 16, body_size  # defect 14: the whole page scales
+            assert body_size > 16, body_size  # the whole page scales, body text included
         else:
             assert body_size >= 16
 
 
-# --- defects, one by one ----------------------------------------------------------------------
+# --- what was wrong, one by one ----------------------------------------------------------------
 
 
-def test_defect_2_follow_up_date_survives_saving_in_chromium(new_page, day):
+def test_follow_up_date_survives_saving_in_chromium(new_page, day):
     item = day["items"][0]
     decision_record(
         item=item,
@@ -293,7 +293,7 @@ def test_defect_2_follow_up_date_survives_saving_in_chromium(new_page, day):
     assert saved.patient_informer == day["oncologist"]
 
 
-def test_defect_3_the_imaging_study_fits_a_phone_and_stays_beside_the_live_panel(
+def test_the_imaging_study_fits_a_phone_and_stays_beside_the_live_panel(
     new_page, coordinator
 ):
     phone = new_page(width=390, height=844)
@@ -308,7 +308,7 @@ def test_defect_3_the_imaging_study_fits_a_phone_and_stays_beside_the_live_panel
     assert study["x"] + study["width"] <= panel["x"], (study, panel)
 
 
-def test_defect_5_a_guest_is_added_after_a_colleague_was_refused(new_page, day, make_user):
+def test_a_guest_is_added_after_a_colleague_was_refused(new_page, day, make_user):
     meeting = day["meeting"]
     Meeting.objects.filter(pk=meeting.pk).update(status="scheduled")
     without_specialty = make_user("clinician", specialty="other", first_name="Gil", last_name="Gen")
@@ -329,7 +329,7 @@ def test_defect_5_a_guest_is_added_after_a_colleague_was_refused(new_page, day, 
     page.locator("#attendance li", has_text="Dr Visiting Pathologist").wait_for()
 
 
-def test_defect_8_performed_on_is_marked_and_checked_when_left(new_page, coordinator):
+def test_performed_on_is_marked_and_checked_when_left(new_page, coordinator):
     page = new_page()
     log_in(page, coordinator)
     page.goto(reverse("workspace:case-new"))
@@ -343,7 +343,7 @@ def test_defect_8_performed_on_is_marked_and_checked_when_left(new_page, coordin
     ).wait_for()
 
 
-def test_defect_20_without_javascript_a_refused_decision_lands_on_its_error(
+def test_without_javascript_a_refused_decision_lands_on_its_error(
     browser, live_server, day
 ):
     context = browser.new_context(
@@ -365,7 +365,7 @@ def test_defect_20_without_javascript_a_refused_decision_lands_on_its_error(
         context.close()
 
 
-def test_defect_21_the_summary_button_shows_progress_while_it_renders(new_page, day, settings):
+def test_the_summary_button_shows_progress_while_it_renders(new_page, day, settings):
     settings.SUMMARY_RENDER_DELAY_SECONDS = 1.5  # in-process rendering, as under `make run`
     page = new_page()
     log_in(page, day["coordinator"])

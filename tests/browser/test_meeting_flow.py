@@ -73,7 +73,7 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
         "() => document.querySelector('[data-testid=quorum]').innerText.toLowerCase()"
         ".startsWith('quorum: yes')"
     )
-    # Tomorrow's meeting started today: said before, and confirmed (defect 17).
+    # Tomorrow's meeting started today: said before, and confirmed.
     assert "tomorrow" in page.locator("#start-warning").inner_text()
     page.get_by_label("Start it now all the same").check()
     page.get_by_role("button", name="Start meeting early").click()

@@ -96,7 +96,7 @@ def test_no_page_shows_template_syntax_or_a_raw_code(client, coordinator, pages)
 
 
 def test_the_meeting_page_shows_no_template_comment(client, coordinator, pages):
-    """Defect 1: the multi-line {# #} comment of the meeting page was printed on every load."""
+    """The multi-line {# #} comment of the meeting page was printed on every load."""
     client.force_login(coordinator)
     html = client.get(pages["meeting"]).content.decode()
     assert "The wrapper stays" not in visible_text(html)

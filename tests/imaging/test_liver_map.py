@@ -53,7 +53,7 @@ def test_liver_map_escapes_its_label():
 
 
 def test_only_a_disappeared_lesion_is_dashed_and_the_legend_says_so():
-    """Defect 19: segment 1 (the caudate) was drawn dashed, as a disappeared lesion is, and the
+    """Segment 1 (the caudate) was drawn dashed, as a disappeared lesion is, and the
     caption said "dashed: disappeared" whether or not any lesion had."""
     from apps.imaging.liver_map import liver_map_svg
 

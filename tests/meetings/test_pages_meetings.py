@@ -303,7 +303,7 @@ def test_coordinator_starts_the_meeting(client, coordinator, hospital, chair):
 
 
 def test_starting_days_early_warns_and_asks_again(client, coordinator, hospital, chair):
-    """Defect 17: a meeting could be started days before its date without a word."""
+    """A meeting could be started days before its date without a word."""
     meeting = MeetingFactory(
         hospital=hospital, chair=chair, scheduled_for=timezone.now() + datetime.timedelta(days=3)
     )

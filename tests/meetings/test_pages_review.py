@@ -120,7 +120,7 @@ def test_votes_stay_hidden_until_the_chair_reveals_them(
 
     client.force_login(second)
     votes = section(client.get(url("item-review", item)).content.decode(), "votes")
-    # By name, not username (defect 12).
+    # By name, not username.
     assert "1 vote recorded" in votes and first.get_full_name() in votes
     assert first.username not in votes
     # The form offers every call; the other surgeon's is nowhere.
@@ -264,7 +264,7 @@ def test_actions_add_and_mark_done(client, coordinator, clinician, item):
         {"description": "Book liver MRI", "owner": clinician.username, "due_on": "2020-01-01"},
         **HTMX,
     )
-    # Due years before the meeting: said, and why, before anything is saved (defect 16).
+    # Due years before the meeting: said, and why, before anything is saved.
     assert response.status_code == 400
     page = response.content.decode()
     assert "This is before the meeting&#x27;s day" in page
@@ -364,7 +364,7 @@ def _form_values(html: str, form_id_fragment: str) -> dict:
 def test_follow_up_date_is_iso_and_saving_the_form_as_shown_keeps_it(
     client, coordinator, clinician, item
 ):
-    """Defect 2: the date input carried "10/12/2026", which Chromium rejects, and saving the
+    """The date input carried "10/12/2026", which Chromium rejects, and saving the
     form (with or without JavaScript) then cleared "tell the patient by"."""
     decision_record(item=item, actor=clinician, data=AGREE)
     item.refresh_from_db()
@@ -384,7 +384,7 @@ def test_follow_up_date_is_iso_and_saving_the_form_as_shown_keeps_it(
 def test_standard_of_care_is_offered_only_where_it_can_succeed(
     client, meeting, coordinator, hospital
 ):
-    """Defect 9: the listing was offered for a case with work-up outstanding, and its refusal
+    """The listing was offered for a case with work-up outstanding, and its refusal
     read out raw codes."""
     case = CaseFactory(patient__hospital=hospital, facts="lung-and-peritoneum-unresectable-ehd")
     recommendation_create(case=case, actor=coordinator)
@@ -401,7 +401,7 @@ def test_standard_of_care_is_offered_only_where_it_can_succeed(
 
 
 def test_case_summary_reads_in_words():
-    """Defect 11: "disease-free interval not recorded months", "mss", "3 lesion(s)"."""
+    """No "disease-free interval not recorded months", "mss", "3 lesion(s)"."""
     from apps.meetings.views.case_summary import facts_lines
     from tests.conftest import example
 

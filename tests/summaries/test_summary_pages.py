@@ -150,7 +150,7 @@ def test_every_summary_and_letter_page_is_rendered_and_fits(meeting_data):
     for number, page in enumerate(pages, start=1):
         _check_page("meeting-summary", number, page)
     whole = " ".join(" ".join(page["text"].split()) for page in pages)
-    # What defect 7 found missing, now printed, in words.
+    # What the record used to leave out, printed, in words.
     assert "Work-up outstanding" in whole
     assert "Telling the patient:" in whole
     assert "The meeting was signed off by" in whole
@@ -170,7 +170,7 @@ def test_every_summary_and_letter_page_is_rendered_and_fits(meeting_data):
 
 
 def test_no_table_row_or_block_is_split_across_pages(meeting_data):
-    """Defect 6: rows and blocks split between pages. Checked on WeasyPrint's own layout."""
+    """Rows and blocks split between pages, as they did. Checked on WeasyPrint's own layout."""
     data, _ = meeting_data
     html = pdf.summary_html(data, generated_at=timezone.now(), version=1)
     weasyprint, fetcher, fonts, stylesheet = pdf._weasy()

@@ -367,7 +367,7 @@ def test_case_audit_page_lists_changes(coordinator_web, make_user):
     html = response.content.decode()
     assert response.status_code == 200
     saves = re.findall(r'<li class="audit-save">', html)
-    # One entry for the one save that created the case (defect 13: about 20 rows before).
+    # One entry for the one save that created the case (not a row per record and field).
     assert len(saves) == 1, len(saves)
     assert "Lesion 1 created" in html and "Recommendation created" in html
     assert "Primary code: Liver resection" in html  # codes in words

@@ -23,7 +23,13 @@ from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Attendance, Decision, Meeting
-from .checks import lock_item, lock_meeting, require_member, require_not_signed_off
+from .checks import (
+    lock_item,
+    lock_meeting,
+    person_name,
+    require_member,
+    require_not_signed_off,
+)
 from .presenting import presentation_close
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
@@ -39,7 +45,7 @@ def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> Non
     if not has_role(chair, Role.CLINICIAN):
         raise ApplicationError(
             "The chair must be a clinician.",
-            errors={"chair": [f"{chair.get_username()} does not have the clinician role."]},
+            errors={"chair": [f"{person_name(chair)} does not have the clinician role."]},
         )
     if (
         meeting is not None
@@ -48,7 +54,7 @@ def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> Non
     ):
         raise ApplicationError(
             "Once the meeting has started, its chair is one of those present.",
-            errors={"chair": [f"{chair.get_username()} is not on the attendance."]},
+            errors={"chair": [f"{person_name(chair)} is not on the attendance."]},
         )
 
 
