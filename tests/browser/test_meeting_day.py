@@ -293,9 +293,7 @@ def test_follow_up_date_survives_saving_in_chromium(new_page, day):
     assert saved.patient_informer == day["oncologist"]
 
 
-def test_the_imaging_study_fits_a_phone_and_stays_beside_the_live_panel(
-    new_page, coordinator
-):
+def test_the_imaging_study_fits_a_phone_and_stays_beside_the_live_panel(new_page, coordinator):
     phone = new_page(width=390, height=844)
     log_in(phone, coordinator)
     phone.goto(reverse("workspace:case-new"))
@@ -343,9 +341,7 @@ def test_performed_on_is_marked_and_checked_when_left(new_page, coordinator):
     ).wait_for()
 
 
-def test_without_javascript_a_refused_decision_lands_on_its_error(
-    browser, live_server, day
-):
+def test_without_javascript_a_refused_decision_lands_on_its_error(browser, live_server, day):
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 1366, "height": 768}
     )

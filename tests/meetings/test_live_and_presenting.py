@@ -191,3 +191,19 @@ def test_presentation_page_refuses_a_viewer_driving_it(client, viewer, meeting, 
     response = client.post(address, {"item": str(item.pk)})
     assert response.status_code == 403
     assert "chair or a coordinator" in response.content.decode()
+
+
+def test_the_letter_paragraph_is_written_through_the_api_also_after_sign_off(
+    client_for, coordinator, chair, clinician, meeting, item
+):
+    attendance_add(meeting=meeting, actor=coordinator, user=clinician)
+    decision_record(item=item, actor=clinician, data=AGREE)
+    meeting_sign_off(meeting=meeting, actor=chair)
+    api = client_for(coordinator)
+    address = reverse("api:meeting-agenda-item", args=[meeting.pk, item.pk])
+    written = api.patch(address, {"letter_note": "  We spoke to the family.  "}, format="json")
+    assert written.status_code == 200
+    assert written.json()["letter_note"] == "We spoke to the family."
+    assert item.history.latest().history_user == coordinator  # audited
+    refused = api.patch(address, {"question": "Another?"}, format="json")
+    assert refused.status_code == 409

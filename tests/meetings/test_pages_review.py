@@ -415,3 +415,19 @@ def test_case_summary_reads_in_words():
     assert "not recorded months" not in text
     assert "microsatellite stable" in lines["Biomarkers"] and "mss" not in text
     assert "(s)" not in text and re.search(r"\d+ lesions, largest", lines["Liver"])
+
+
+def test_the_coordinator_writes_a_personal_paragraph_for_the_letter(
+    client, coordinator, clinician, item
+):
+    client.force_login(clinician)
+    assert 'id="letter-save"' not in client.get(url("item-review", item)).content.decode()
+    assert client.post(url("item-letter-note", item), {"letter_note": "x"}).status_code == 403
+    client.force_login(coordinator)
+    response = client.post(
+        url("item-letter-note", item), {"letter_note": "Seen in clinic."}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "Saved: the next printable summary carries it." in response.content.decode()
+    item.refresh_from_db()
+    assert item.letter_note == "Seen in clinic."

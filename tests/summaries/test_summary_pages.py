@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from apps.core.models import Hospital
 from apps.meetings.models import AgendaItem
-from apps.meetings.services import agenda_item_add
+from apps.meetings.services import agenda_item_add, agenda_item_update
 from apps.meetings.services.attendance import attendance_add
-from apps.meetings.services.decisions import action_add, decision_record, letter_note_update
+from apps.meetings.services.decisions import action_add, decision_record
 from apps.meetings.services.presenting import meeting_present
 from apps.meetings.services.sign_off import meeting_sign_off
 from apps.meetings.services.votes import vote_record, votes_reveal
@@ -73,10 +73,10 @@ def meeting_data(hospital, make_user):
         owner=board["radiologist"],
         due_on=datetime.date(2030, 3, 1),
     )
-    letter_note_update(
+    agenda_item_update(
         item=first,
         actor=coordinator,
-        letter_note="I spoke to the patient's family after the meeting. " * 12,
+        data={"letter_note": "I spoke to the patient's family after the meeting. " * 12},
     )
     # A case with the surgeons' votes, revealed before its decision, as at the meeting.
     voted_case = CaseFactory(patient__hospital=hospital, facts="bilobar-two-stage-primary-in-situ")

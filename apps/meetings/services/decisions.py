@@ -594,14 +594,3 @@ def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> A
     if assign(locked, data):
         save_audited(locked, actor=actor, clean=True)
     return locked
-
-
-@transaction.atomic
-def letter_note_update(*, item: AgendaItem, actor: Any, letter_note: str) -> AgendaItem:
-    """The coordinator's own paragraph for the case's outcome letter (blank: none), printed
-    before the letter's closing. Also after sign-off: letters are written after the meeting."""
-    locked = lock_item(item)
-    _require_not_moved(locked)
-    if assign(locked, {"letter_note": letter_note.strip()}):
-        save_audited(locked, actor=actor, clean=True)
-    return locked

@@ -227,9 +227,20 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) -> AgendaItem:
-    """Change who presents a case or the question put to the board (blank: the case's own)."""
+    """Change who presents a case or the question put to the board (blank: the case's own),
+    or the coordinator's personal paragraph for its outcome letter (`letter_note`), which may
+    change after sign-off too: letters are written after the meeting."""
     item = lock_item(item)
-    require_not_signed_off(item.meeting)
+    if set(data) - {"letter_note"}:
+        require_not_signed_off(item.meeting)
+    if "letter_note" in data:
+        if item.moved_to_id is not None:
+            raise ApplicationError(
+                "The case moved to a later meeting: its letter is written after that one.",
+                errors={"letter_note": ["Write it on the later meeting's agenda case."]},
+                status=409,
+            )
+        data = {**data, "letter_note": data["letter_note"].strip()}
     if "presenter" in data:
         require_member(data["presenter"], item.meeting.hospital, "presenter")
     if assign(item, data):

@@ -50,10 +50,10 @@ from ..services.decisions import (
     decision_amend,
     decision_record,
     follow_up_update,
-    letter_note_update,
     standard_of_care_blocker,
     standard_of_care_list,
 )
+from ..services.meetings import agenda_item_update
 from ..services.typing import decision_typing_put
 from ..services.votes import vote_record, votes_reveal
 from .case_summary import facts_lines
@@ -300,7 +300,7 @@ def letter_note(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResp
     if not form.is_valid():
         return _answer(request, item, "letter", status=400, letter={"form": form})
     try:
-        letter_note_update(item=item, actor=request.user, **form.cleaned_data)
+        agenda_item_update(item=item, actor=request.user, data=form.cleaned_data)
     except ApplicationError as error:
         add_service_errors(form, error)
         return _answer(

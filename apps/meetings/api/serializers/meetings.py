@@ -156,6 +156,13 @@ class AgendaItemCreateInputSerializer(InputSerializer):
 class AgendaItemUpdateInputSerializer(InputSerializer):
     presenter = HospitalUserField(allow_null=True, required=False)
     question = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    letter_note = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=3000,
+        help_text="The coordinator's personal paragraph for the outcome letter; also after "
+        "sign-off.",
+    )
 
 
 class ScopedMeetingField(serializers.PrimaryKeyRelatedField):
