@@ -200,6 +200,7 @@ def case_refer(
     identity: dict[str, Any] | None = None,
     patient: Patient | None = None,
     referring_clinician: str = "",
+    general_practitioner: str = "",
     referred_on: date | None = None,
     facts: CaseFacts | None = None,
     cea_measured_on: date | None = None,
@@ -215,6 +216,7 @@ def case_refer(
         patient=patient,
         question=question,
         referring_clinician=referring_clinician,
+        general_practitioner=general_practitioner,
         referred_on=referred_on,
         created_by=created_by,
     )

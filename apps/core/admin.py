@@ -8,8 +8,15 @@ from .models import Hospital, StaffProfile
 
 @admin.register(Hospital)
 class HospitalAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "telephone", "email"]
     search_fields = ["name", "code"]
+    fieldsets = [
+        (None, {"fields": ["name", "code"]}),
+        (
+            "Letterhead of the outcome letters",
+            {"fields": ["address", "telephone", "email"]},
+        ),
+    ]
 
 
 class StaffProfileInline(admin.StackedInline):

@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="core.revoke_tokens_on_credential_change",
         )
+
+        # What people read for the roles and specialties (apps/core/words.py).
+        from .choices import Role, Specialty
+        from .words import register_choices
+
+        register_choices(Role, Specialty)

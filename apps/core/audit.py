@@ -78,3 +78,160 @@ def audit_entries(sources: Iterable[tuple[str, QuerySet]]) -> list[dict[str, Any
             )
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
+
+
+# --- the audit trail as a page shows it ---------------------------------------------------------
+
+# Fields a person does not need in the trail: keys, bookkeeping, and the author (the "Who").
+TRAIL_HIDDEN = {
+    *HIDDEN_FIELDS,
+    "revision",
+    "created_by",
+    "recorded_by",
+    "facts_updated_at",
+    "position",
+    "patient",
+    "hospital",
+}
+# Writes of one person this close together are one save (a form writes several records).
+SAVE_WINDOW_SECONDS = 2
+# Records whose `position` counts from zero: named "Lesion 1" for position 0.
+NUMBERED_RECORDS = {"liver_lesion": "Lesion"}
+
+
+def _record_label(record_name: str, row: Any) -> str:
+    numbered = NUMBERED_RECORDS.get(record_name)
+    if numbered is not None and getattr(row, "position", None) is not None:
+        return f"{numbered} {row.position + 1}"
+    return record_name.replace("_", " ").capitalize()
+
+
+def _shown(field: Any, value: Any, people: dict[Any, str]) -> str:
+    from django.utils import timezone
+
+    from .words import known, words
+
+    if value is None or value == "" or value == []:
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.is_relation:
+        return people.get(value, "another record")
+    if isinstance(value, datetime):
+        local = timezone.localtime(value)
+        return f"{local.day} {local:%b %Y, %H:%M}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    if isinstance(value, list):
+        return "; ".join(words(item) if isinstance(item, str) else str(item) for item in value)
+    choices = dict(field.flatchoices) if field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, str) and known(value):
+        return words(value)
+    return str(_plain(value))
+
+
+def readable_trail(sources: Iterable[tuple[str, QuerySet]]) -> list[dict[str, Any]]:
+    """The trail for people: one entry per save (a person's writes within a couple of seconds,
+    a form saving several records), newest first, each with who (by name), when (local time, to
+    the minute) and what changed in words: field names as labels, coded values as words, people
+    by name, a record created and changed in the same save shown once with its final values."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    rows: list[tuple[Any, str, Any, dict[str, Any]]] = []  # (row, record, model, fields)
+    user_ids: set[Any] = set()
+    for record_name, history in sources:
+        model = history.model.instance_type
+        fields = {
+            field.attname: field
+            for field in model._meta.concrete_fields
+            if field.name not in TRAIL_HIDDEN
+            and (not field.is_relation or field.related_model is get_user_model())
+        }
+        for row in history.select_related("history_user").order_by("history_date", "history_id"):
+            rows.append((row, record_name, model, fields))
+            user_ids.update(getattr(row, attname) for attname, f in fields.items() if f.is_relation)
+    people = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=[u for u in user_ids if u])
+    }
+    rows.sort(key=lambda entry: (entry[0].history_date, entry[0].history_id))
+
+    previous: dict[tuple[str, Any], dict[str, Any]] = {}
+    saves: list[dict[str, Any]] = []
+    for row, record_name, _model, fields in rows:
+        values = {attname: getattr(row, attname) for attname in fields}
+        key = (record_name, row.id)
+        before = previous.get(key, {})
+        previous[key] = values
+        save = saves[-1] if saves else None
+        if (
+            save is None
+            or save["user_id"] != row.history_user_id
+            or (row.history_date - save["started"]).total_seconds() > SAVE_WINDOW_SECONDS
+        ):
+            save = {
+                "user_id": row.history_user_id,
+                "who": (row.history_user.get_full_name() or row.history_user.get_username())
+                if row.history_user
+                else "System",
+                "started": row.history_date,
+                "at": row.history_date,
+                "records": {},
+            }
+            saves.append(save)
+        save["at"] = row.history_date
+        record = save["records"].setdefault(
+            key,
+            {
+                "label": _record_label(record_name, row),
+                "action": ACTIONS[row.history_type],
+                "fields": fields,
+                "changes": {},
+            },
+        )
+        if row.history_type == "-":
+            record["action"] = "deleted" if record["action"] != "created" else "created and deleted"
+            continue
+        for attname, value in values.items():
+            was = before.get(attname) if row.history_type == "~" else None
+            if row.history_type == "~" and was == value:
+                continue
+            if row.history_type == "+" and (value is None or value is False or value in ("", [])):
+                continue
+            change = record["changes"].setdefault(attname, {"before": was})
+            change["after"] = value
+        record["label"] = _record_label(record_name, row)
+
+    trail = []
+    for save in reversed(saves):
+        records = []
+        for record in save["records"].values():
+            fields = record["fields"]
+            changes = [
+                {
+                    "field": capfirst(str(fields[attname].verbose_name)),
+                    "before": None
+                    if record["action"] == "created"
+                    else _shown(fields[attname], change["before"], people),
+                    "after": _shown(fields[attname], change["after"], people),
+                }
+                for attname, change in record["changes"].items()
+                if change["before"] != change["after"] or record["action"] == "created"
+            ]
+            if record["action"] == "changed" and not changes:
+                continue
+            records.append(
+                {"label": record["label"], "action": record["action"], "changes": changes}
+            )
+        if records:
+            trail.append(
+                {"at": timezone.localtime(save["at"]), "who": save["who"], "records": records}
+            )
+    return trail
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]

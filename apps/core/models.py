@@ -26,6 +26,10 @@ class Hospital(BaseModel):
 
     name = models.CharField(max_length=200)
     code = models.SlugField(max_length=40, unique=True, help_text="Short code, unique.")
+    # The letterhead of the outcome letters.
+    address = models.TextField(blank=True, help_text="Postal address, one line per line.")
+    telephone = models.CharField(max_length=40, blank=True, help_text="The MDT office's number.")
+    email = models.EmailField(blank=True, help_text="The MDT office's address.")
 
     class Meta:
         ordering = ["name"]

@@ -3,7 +3,9 @@
 Drawn in the conventional frontal view (the patient's right on the left of the picture). Each
 lesion is a circle in its segment, its radius growing with its size; where the pathway's lesion
 plan gives modalities, the circle takes the colour of the first (preferred) one. A lesion with a
-complete radiological response is drawn dashed, at its size before chemotherapy. The same markup
+complete radiological response is drawn hollow and dashed, at its size before chemotherapy, and
+the legend says so; nothing else is dashed (the caudate lobe, segment 1, is drawn solid and
+darker, as it lies behind). The same markup
 serves the browser pages and the printable summary (WeasyPrint renders inline SVG), so it uses
 presentation attributes rather than page CSS.
 """
@@ -91,6 +93,37 @@ def _lesion_title(lesion: Mapping[str, Any], modalities: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
+def _legend(items: list[tuple[str, str, bool]]) -> list[tuple[float, float, str, str, bool]]:
+    """(x, y, text, colour, dashed) of each legend entry, in rows that fit the picture."""
+    placed = []
+    x, y = 14.0, 226.0
+    for text, colour, dashed in items:
+        width = 24 + 6.0 * len(text)  # the circle, the gap and about 6 units a character
+        if x > 14 and x + width > WIDTH:
+            x, y = 14.0, y + 16
+        placed.append((x, y, text, colour, dashed))
+        x += width + 10
+    return placed
+
+
+def _legend_item(x: float, y: float, text: str, colour: str, dashed: bool) -> SafeString:
+    return format_html(
+        '<circle cx="{}" cy="{}" r="6" fill="{}" fill-opacity="{}" stroke="{}" '
+        'stroke-width="{}"{}/>'
+        '<text x="{}" y="{}" font-size="11" font-family="sans-serif" fill="#1b1f24">{}</text>',
+        x,
+        y,
+        colour,
+        "0" if dashed else "0.6",
+        colour,
+        "1.5" if dashed else "0",
+        mark_safe(' stroke-dasharray="3 2"') if dashed else "",
+        x + 10,
+        y + 4,
+        text,
+    )
+
+
 def liver_map_svg(
     lesions: Sequence[Mapping[str, Any]],
     lesion_plan: Sequence[Mapping[str, Any]] = (),
@@ -126,7 +159,7 @@ def liver_map_svg(
                     round(centre_y + offset_y, 1),
                     lesion_radius(float(lesion["size_mm"])),
                     colour or NO_PLAN_COLOUR,
-                    "0.55" if colour else "0.35",
+                    "0" if lesion.get("disappeared") else ("0.55" if colour else "0.35"),
                     colour or NO_PLAN_COLOUR,
                     mark_safe(' stroke-dasharray="4 3"') if lesion.get("disappeared") else "",
                     title,
@@ -139,8 +172,8 @@ def liver_map_svg(
         ((" ".join(f"{x},{y}" for x, y in shape),) for shape in SEGMENT_SHAPES.values()),
     )
     caudate = format_html(
-        '<ellipse cx="{}" cy="{}" rx="{}" ry="{}" fill="#ead0bd" stroke="#8a5a44" '
-        'stroke-width="1.5" stroke-dasharray="3 2"/>',
+        '<ellipse cx="{}" cy="{}" rx="{}" ry="{}" fill="#dcbca6" stroke="#8a5a44" '
+        'stroke-width="1.5"/>',
         CAUDATE["cx"],
         CAUDATE["cy"],
         CAUDATE["rx"],
@@ -153,16 +186,15 @@ def liver_map_svg(
         ((x, y, segment) for segment, (x, y) in LABEL_POSITIONS.items()),
     )
     used = sorted({p["modalities"][0] for p in plan if p.get("modalities")})
-    legend_items = [("lesion, no ablation plan", NO_PLAN_COLOUR)] if not used else []
-    legend_items += [(f"{code} (first choice)", MODALITY_COLOURS[code]) for code in used]
+    legend_items = [("lesion, no ablation plan", NO_PLAN_COLOUR, False)] if not used else []
+    legend_items += [
+        (f"{MODALITY_NAMES.get(code, code)} (first choice)", MODALITY_COLOURS[code], False)
+        for code in used
+    ]
+    if any(lesion.get("disappeared") for lesion in lesions):
+        legend_items.append(("disappeared after chemotherapy", NO_PLAN_COLOUR, True))
     legend = format_html_join(
-        "",
-        '<circle cx="{}" cy="232" r="6" fill="{}" fill-opacity="0.6"/>'
-        '<text x="{}" y="236" font-size="11" font-family="sans-serif" fill="#1b1f24">{}</text>',
-        (
-            (14 + 140 * i, colour, 24 + 140 * i, text)
-            for i, (text, colour) in enumerate(legend_items)
-        ),
+        "", "{}", ((_legend_item(*entry),) for entry in _legend(legend_items))
     )
     summary = "; ".join(descriptions) if descriptions else "no lesions recorded"
     return format_html(

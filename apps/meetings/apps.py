@@ -7,6 +7,12 @@ class MeetingsConfig(AppConfig):
     verbose_name = "MDT meetings"
 
     def ready(self) -> None:
+        from apps.core.words import register_choices, register_vocabulary
+
+        from .choices import DECISION_FLAGS, Agreement, DepartureReason, Intent, MeetingStatus
+
+        register_choices(MeetingStatus, Intent, Agreement, DepartureReason)
+        register_vocabulary("DecisionFlag", DECISION_FLAGS)
         from . import case_checks
 
         case_checks.register()

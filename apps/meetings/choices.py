@@ -39,3 +39,10 @@ class DepartureReason(models.TextChoices):
 # synchronous-crlm-review-2024 (Conclusion), within the full team of
 # liver-metastasis-concepts-review (Conclusions).
 QUORUM_SPECIALTIES = ("liver_surgeon", "medical_oncologist", "radiologist")
+
+# What each flag of a decision (selectors.decisions.decision_flags) says to a reader.
+DECISION_FLAGS = {
+    "recorded_without_quorum": "Recorded without quorum",
+    "listed_not_discussed": "Listed as standard of care, not discussed",
+    "recommendation_stale": "Made on a recommendation that is now stale",
+}

@@ -4,6 +4,7 @@ the field it names (`add_service_errors`)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -12,13 +13,14 @@ from django.db.models import QuerySet
 
 from apps.core.choices import Role, Specialty
 from apps.core.exceptions import ApplicationError
+from apps.core.forms import ISO_DATETIME_LOCAL, IsoDateInput, IsoDateTimeInput
 from apps.core.models import Hospital
 from apps.recommendations.choices import Resectability
 
 from .choices import Agreement, DepartureReason, Intent
 from .models import Meeting
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DATETIME_LOCAL = ISO_DATETIME_LOCAL
 
 
 def colleagues(hospital: Hospital | None, *, role: str | None = None) -> QuerySet[Any]:
@@ -33,6 +35,7 @@ class ColleagueField(forms.ModelChoiceField):
     """A colleague, chosen by name and sent as their username."""
 
     def __init__(self, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "Choose…" if kwargs.get("required", True) else "Nobody")
         super().__init__(queryset=queryset, to_field_name="username", **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
@@ -42,6 +45,10 @@ class ColleagueField(forms.ModelChoiceField):
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "Choose a meeting…")
+        super().__init__(**kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title}, {obj.scheduled_for:%a %d %b %Y %H:%M}"
 
@@ -64,7 +71,7 @@ class MeetingForm(forms.Form):
     scheduled_for = forms.DateTimeField(
         label="Date and time",
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        widget=IsoDateTimeInput(),
     )
     title = forms.CharField(max_length=200, initial="Liver MDT")
     location = forms.CharField(max_length=200, required=False, help_text="Room or site.")
@@ -86,6 +93,7 @@ class AgendaAddForm(forms.Form):
     case = forms.ModelChoiceField(
         queryset=None,
         label="Case",
+        empty_label="Choose a case…",
         help_text="Cases awaiting discussion.",
     )
     presenter = ColleagueField(queryset=get_user_model().objects.none(), required=False)
@@ -116,24 +124,41 @@ class AgendaMoveForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
+    """A colleague recorded present. Those already present are not offered."""
+
     user = ColleagueField(
         queryset=get_user_model().objects.none(),
-        required=False,
         label="Colleague",
-        help_text="Or give a guest's name below.",
-    )
-    name = forms.CharField(
-        max_length=200, required=False, label="Guest name", help_text="A guest without account."
+        empty_label="Choose…",
     )
     specialty = forms.ChoiceField(
-        choices=[("", "Their profile's specialty"), *Specialty.choices],
+        choices=[("", "As on their profile"), *Specialty.choices],
         required=False,
-        help_text="Required for a guest.",
+        label="Sits in as",
     )
 
-    def __init__(self, *args: Any, hospital: Hospital | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hospital: Hospital | None,
+        present: Any = (),
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "colleague_%s")
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = colleagues(hospital)
+        self.fields["user"].queryset = colleagues(hospital).exclude(pk__in=list(present))
+
+
+class GuestAttendanceForm(forms.Form):
+    """A guest without an account recorded present, by name: a form of its own, so that a
+    guest is never refused for a colleague chosen in the other one."""
+
+    name = forms.CharField(max_length=200, label="Guest's name")
+    specialty = forms.ChoiceField(choices=[("", "Choose…"), *Specialty.choices], label="Specialty")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "guest_%s")
+        super().__init__(*args, **kwargs)
 
 
 class VoteForm(forms.Form):
@@ -212,11 +237,39 @@ class AmendForm(DecisionForm):
 class ActionForm(forms.Form):
     description = forms.CharField(max_length=500, label="Action")
     owner = ColleagueField(queryset=get_user_model().objects.none())
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due on", widget=IsoDateInput())
+    confirm_early = forms.BooleanField(
+        required=False, label="Keep this date: the action is due before the meeting's day"
+    )
 
-    def __init__(self, *args: Any, hospital: Hospital | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hospital: Hospital | None,
+        meeting_day: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = colleagues(hospital)
+        self.meeting_day = meeting_day
+        self.early = False  # the due date is before the meeting: the confirmation is shown
+
+    def clean(self) -> dict[str, Any]:
+        # A date before the meeting that asked for the action is most often a slip (last
+        # month's date, a date typed for another field): said once, kept when confirmed.
+        cleaned = super().clean() or {}
+        due_on = cleaned.get("due_on")
+        if self.meeting_day and due_on and due_on < self.meeting_day:
+            self.early = True
+            if not cleaned.get("confirm_early"):
+                self.add_error(
+                    "due_on",
+                    f"This is before the meeting's day ({self.meeting_day.day} "
+                    f"{self.meeting_day:%b %Y}): an action is due after the board asks for it. "
+                    "Check the date, or tick the box below to keep it.",
+                )
+        cleaned.pop("confirm_early", None)
+        return cleaned
 
 
 class FollowUpForm(forms.Form):
@@ -226,7 +279,7 @@ class FollowUpForm(forms.Form):
         label="Who tells the patient",
     )
     inform_patient_by = forms.DateField(
-        required=False, label="Tell the patient by", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="Tell the patient by", widget=IsoDateInput()
     )
     patient_informed = forms.BooleanField(required=False, label="The patient has been told")
     referrer_informed = forms.BooleanField(
@@ -240,6 +293,22 @@ class FollowUpForm(forms.Form):
         # saved: a colleague's change made meanwhile is not overwritten with the old value.
         for field in self.fields.values():
             field.show_hidden_initial = True
+
+
+class StartForm(forms.Form):
+    """Starting the meeting; well before its scheduled time, only once confirmed."""
+
+    confirm_early = forms.BooleanField(required=False, label="Start it now all the same")
+
+
+class LetterNoteForm(forms.Form):
+    letter_note = forms.CharField(
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Personal paragraph for the outcome letter",
+        help_text="Printed in the letter to the referring clinician, above the signature.",
+    )
 
 
 class SignOffForm(forms.Form):

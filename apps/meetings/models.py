@@ -31,9 +31,23 @@ class Meeting(BaseModel):
     status = models.CharField(
         max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the meeting was started (its actual start)."
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The case the room is discussing now (presentation mode).",
+    )
+    current_item_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the current case came up."
     )
     history = HistoricalRecords()
 
@@ -92,6 +106,17 @@ class AgendaItem(BaseModel):
     inform_patient_by = models.DateField(null=True, blank=True)
     patient_informed_at = models.DateTimeField(null=True, blank=True)
     referrer_informed_at = models.DateTimeField(null=True, blank=True)
+    # The time the board spent on the case: when its discussion first began, when it last
+    # ended, and how long it was the current case in all (it may come up more than once).
+    discussion_started_at = models.DateTimeField(null=True, blank=True)
+    discussion_ended_at = models.DateTimeField(null=True, blank=True)
+    discussion_seconds = models.PositiveIntegerField(
+        default=0, help_text="Seconds the case was the one under discussion, in all."
+    )
+    letter_note = models.TextField(
+        blank=True,
+        help_text="A personal paragraph of the coordinator's for the outcome letter.",
+    )
     history = HistoricalRecords()
 
     class Meta:

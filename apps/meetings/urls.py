@@ -3,7 +3,7 @@ The POST-only addresses are the panels' actions; each answers its panel for htmx
 
 from django.urls import path
 
-from .views import agenda, attendance, case_history, meetings, review
+from .views import agenda, attendance, case_history, live, meetings, present, review
 
 app_name = "meetings"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_new, name="meeting-new"),
     path(MEETING, meetings.meeting_detail, name="meeting-detail"),
     path(f"{MEETING}quorum/", meetings.meeting_quorum_badge, name="meeting-quorum"),
+    path(f"{MEETING}live/", live.meeting_live, name="meeting-live"),
+    path(f"{MEETING}present/", present.meeting_present_page, name="meeting-present"),
     path(f"{MEETING}start/", meetings.meeting_start, name="meeting-start"),
     path(f"{MEETING}sign-off/", meetings.meeting_sign_off_page, name="meeting-sign-off"),
     path(f"{MEETING}agenda/", agenda.agenda_add, name="agenda-add"),
@@ -37,6 +39,8 @@ urlpatterns = [
     path(f"{ITEM}standard-of-care/", review.standard_of_care, name="item-standard-of-care"),
     path(f"{ITEM}decision/", review.decision, name="item-decision"),
     path(f"{ITEM}decision/amend/", review.decision_amend_page, name="item-decision-amend"),
+    path(f"{ITEM}decision/typing/", review.decision_typing, name="item-decision-typing"),
+    path(f"{ITEM}letter/", review.letter_note, name="item-letter-note"),
     path(f"{ITEM}actions/", review.action_add_page, name="item-action-add"),
     path(f"{ITEM}actions/<uuid:action_id>/done/", review.action_done, name="item-action-done"),
     path(f"{ITEM}follow-up/", review.follow_up, name="item-follow-up"),

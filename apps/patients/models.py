@@ -73,6 +73,12 @@ class MdtCase(BaseModel):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
     question = models.TextField(max_length=2000)
     referring_clinician = models.CharField(max_length=200, blank=True)
+    general_practitioner = models.CharField(
+        "GP",
+        max_length=300,
+        blank=True,
+        help_text="The patient's general practitioner (name and practice), copied on letters.",
+    )
     status = models.CharField(
         max_length=24, choices=CaseStatus.choices, default=CaseStatus.AWAITING_DISCUSSION
     )

@@ -162,12 +162,14 @@ def case_create(
     question: str,
     created_by: Any,
     referring_clinician: str = "",
+    general_practitioner: str = "",
     referred_on: date | None = None,
 ) -> MdtCase:
     case = MdtCase(
         patient=patient,
         question=question.strip(),
         referring_clinician=referring_clinician.strip(),
+        general_practitioner=general_practitioner.strip(),
         referred_on=referred_on or timezone.localdate(),
         created_by=created_by,
     )

@@ -34,3 +34,13 @@ class ReevaluationOutcome(models.TextChoices):
     CHANGED = "changed", "The recommendation changed"
     NEW = "new", "First recommendation"
     REFUSED = "refused", "The pathway refuses the recorded facts"
+
+
+# The role of one option of a recommendation (SPEC section 7), as a reader names one option.
+RECOMMENDATION_ROLES = {
+    "primary": "Primary recommendation",
+    "sequence": "Step of a sequence",
+    "alternative": "Alternative",
+    "adjunct": "Adjunct",
+    "monitoring": "Monitoring",
+}

@@ -61,6 +61,12 @@ REGIMEN_CODES = frozenset(
 SYSTEMIC_PRIMARIES = frozenset(
     {"SYSTEMIC_THERAPY", "CONVERSION_CHEMOTHERAPY", "CHANGE_SYSTEMIC_LINE"}
 )
+FONG_RISK_LABELS = {"low": "Low", "intermediate": "Intermediate", "high": "High"}
+EHD_LABELS = {
+    "none": "No extrahepatic disease",
+    "resectable": "Resectable extrahepatic disease",
+    "unresectable": "Unresectable extrahepatic disease",
+}
 CRITERION_STATES = {True: ("yes", "Yes"), False: ("no", "No"), None: ("unknown", "Unknown")}
 CHOICE_MARK = "[choice]"
 
@@ -314,4 +320,5 @@ def panel_context(
         "trace": trace,
         "lesion_plan": _lesion_plan(lesion_plan),
         "liver_map": liver_map_svg(list(lesions), lesion_plan),
+        "disappeared": any(lesion.get("disappeared") for lesion in lesions),
     }

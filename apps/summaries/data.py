@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from apps.casefacts.selectors import FACTS_RELATED, case_facts_raw
 from apps.core.choices import Specialty
+from apps.core.words import sentence_words, words
 from apps.imaging.choices import ExtrahepaticSiteName, Parenchyma
 from apps.meetings.choices import Agreement, DepartureReason, Intent
-from apps.meetings.models import AgendaItem, Decision, DecisionAction, Meeting
+from apps.meetings.models import AgendaItem, Decision, DecisionAction, Meeting, ResectabilityVote
 from apps.meetings.selectors import attendance_list, current_decision, meeting_quorum
 from apps.pathways.registry import CURRENT_VERSION
 from apps.pathways.sources import SOURCES
@@ -53,7 +54,7 @@ from apps.recommendations.selectors import with_staleness
 # static/css/print.css or apps/summaries/pdf.py change what a document shows or how: it is part
 # of the content key, so an unchanged meeting then gets a new version rendered with the new
 # templates instead of the document rendered with the old ones.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 
 
 def content_key(data: dict[str, Any]) -> str:
@@ -72,6 +73,7 @@ def summary_data(*, meeting: Meeting) -> dict[str, Any]:
     meeting = Meeting.objects.select_related("hospital", "chair", "signed_off_by").get(
         pk=meeting.pk
     )
+    hospital = meeting.hospital
     attendances = list(attendance_list(meeting=meeting))
     meeting._prefetched_objects_cache = {"attendances": attendances}  # read by meeting_quorum
     quorum = meeting_quorum(meeting=meeting)
@@ -90,9 +92,17 @@ def summary_data(*, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": {
             "id": str(meeting.pk),
-            "hospital": meeting.hospital.name,
+            "hospital": hospital.name,
+            "letterhead": {
+                "name": hospital.name,
+                "address": [line.strip() for line in hospital.address.splitlines() if line.strip()],
+                "telephone": hospital.telephone,
+                "email": hospital.email,
+            },
             "title": meeting.title,
             "scheduled_for": _local(meeting.scheduled_for),
+            "scheduled_on": _long_date(meeting.scheduled_for),
+            "started_at": _local(meeting.started_at),
             "location": meeting.location,
             "video_link": meeting.video_link,
             "chair": _person(meeting.chair),
@@ -144,6 +154,12 @@ def _agenda(meeting: Meeting) -> list[AgendaItem]:
                     "due_on", "created_at", "id"
                 ),
             ),
+            Prefetch(
+                "votes",
+                queryset=ResectabilityVote.objects.select_related("surgeon").order_by(
+                    "created_at", "id"
+                ),
+            ),
         )
         .annotate(latest_snapshot_id=Subquery(newest.values("id")[:1]))
         .order_by("position")
@@ -190,6 +206,21 @@ def _case(
         },
         "question": item.board_question,
         "referring_clinician": case.referring_clinician,
+        "general_practitioner": case.general_practitioner,
+        "letter_note": item.letter_note,
+        "discussion": {
+            "started_at": _local(item.discussion_started_at),
+            "ended_at": _local(item.discussion_ended_at),
+            "minutes": round(item.discussion_seconds / 60) if item.discussion_seconds else 0,
+        },
+        # Hidden calls never reach a document: only once the chair has revealed them.
+        "votes": [
+            {"surgeon": _person(vote.surgeon), "call": _label(Resectability, vote.call)}
+            for vote in item.votes.all()
+        ]
+        if item.votes_revealed_at is not None
+        else [],
+        "votes_hidden": item.votes_revealed_at is None and len(item.votes.all()) > 0,
         "referred_on": case.referred_on.isoformat(),
         "presenter": _person(item.presenter),
         "moved_to": (
@@ -204,16 +235,14 @@ def _case(
             {
                 "description": action.description,
                 "owner": _person(action.owner),
-                "due_on": action.due_on.isoformat(),
+                "due_on": _day(action.due_on),
                 "done_at": _local(action.done_at),
             }
             for action in item.actions.all()
         ],
         "follow_up": {
             "patient_informer": _person(item.patient_informer),
-            "inform_patient_by": item.inform_patient_by.isoformat()
-            if item.inform_patient_by
-            else None,
+            "inform_patient_by": _day(item.inform_patient_by),
             "patient_informed_at": _local(item.patient_informed_at),
             "referrer_informed_at": _local(item.referrer_informed_at),
         },
@@ -317,11 +346,22 @@ def _recommendation(snapshot: dict[str, Any]) -> dict[str, Any]:
         "stale": bool(snapshot["stale"]),
         "stale_reason": snapshot["stale_reason"],
         "resectability": _label(Resectability, result.get("resectability")),
+        "primary": next(
+            (
+                {
+                    "title": option.get("title") or words(option["code"]),
+                    "rationale": option.get("rationale", ""),
+                }
+                for option in result.get("recommendations", [])
+                if option.get("role") == "primary"
+            ),
+            None,
+        ),
         "options": [
             {
                 "code": option["code"],
-                "role": option["role"],
-                "title": option.get("title", ""),
+                "role": words(option["role"], "RecommendationRole"),
+                "title": option.get("title") or words(option["code"]),
                 "rationale": option.get("rationale", ""),
                 "citations": _citations(option.get("citations", [])),
             }
@@ -330,10 +370,19 @@ def _recommendation(snapshot: dict[str, Any]) -> dict[str, Any]:
         "warnings": [
             {
                 "code": warning["code"],
-                "message": warning["message"],
+                "title": words(warning["code"]),
+                "message": sentence_words(warning["message"]),
                 "citations": _citations(warning.get("citations", [])),
             }
             for warning in result.get("warnings", [])
+        ],
+        "workup": [
+            {
+                "code": finding["code"],
+                "title": words(finding["code"]),
+                "message": sentence_words(finding.get("message", "")),
+            }
+            for finding in result.get("workup", [])
         ],
         "lesion_plan": result.get("lesion_plan", []),
     }
@@ -344,6 +393,7 @@ def _decision(decision: Decision, versions: int) -> dict[str, Any]:
         "version": decision.version,
         "versions": versions,
         "plan_codes": list(decision.plan_codes),
+        "plan": [words(code) for code in decision.plan_codes],
         "plan_text": decision.plan_text,
         "intent": _label(Intent, decision.intent),
         "agreement": decision.agreement,
@@ -365,12 +415,22 @@ def _person(user: Any) -> str | None:
 
 
 def _label(choices: Any, value: str | None) -> str | None:
+    """An enum value in words (apps/core/words.py: the clinical wording where it differs from the
+    form's label)."""
     if value is None or value == "":
         return None
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return words(value, choices.__name__)
+
+
+def _day(day: Any) -> str | None:
+    """A date as printed: "Thu 10 Dec 2026"."""
+    return f"{day:%a} {day.day} {day:%b %Y}" if day is not None else None
+
+
+def _long_date(moment: Any) -> str:
+    """A date as a letter gives it: "Tuesday 8 January 2030"."""
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B %Y}"
 
 
 def _local(moment: Any) -> str | None:

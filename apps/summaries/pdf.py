@@ -124,6 +124,8 @@ def letter_html(
 ) -> str:
     context = _common(data, generated_at, version)
     context["case"] = case
+    local = timezone.localtime(generated_at)
+    context["letter_date"] = f"{local.day} {local:%B %Y}"
     return render_to_string("summaries/pdf/outcome_letter.html", context)
 
 

@@ -64,6 +64,7 @@ class FieldSpec:
     attrs: tuple[tuple[str, str], ...] = ()
     default: str = ""
     integer: bool = False  # a choice whose values are whole numbers (ECOG)
+    required_if: str = ""  # required only when this holds, said beside the field
 
 
 def _choices(text_choices: Any, *, blank: str | None = "Choose…") -> tuple[tuple[str, str], ...]:
@@ -91,7 +92,16 @@ IDENTITY = (
 )  # fmt: skip
 REFERRAL = (
     FieldSpec("referral.question", "Question for the board", "textarea", required=True),
-    FieldSpec("referral.referring_clinician", "Referring clinician"),
+    FieldSpec(
+        "referral.referring_clinician",
+        "Referring clinician",
+        help="The outcome letter is addressed to them.",
+    ),
+    FieldSpec(
+        "referral.general_practitioner",
+        "GP (name and practice)",
+        help="Copied on the outcome letter.",
+    ),
     FieldSpec("referral.referred_on", "Referred on", "date", help="Today when left blank."),
 )
 PRIMARY = (
@@ -124,7 +134,8 @@ PERFORMANCE = (
     FieldSpec("patient.ecog", "ECOG performance status", "choice",
               (CHOOSE, *((str(n), str(n)) for n in range(5))), required=True, integer=True),
     FieldSpec("patient.surgical_fitness", "Surgical fitness", "choice",
-              (("", "From ECOG (fit when 0 to 2)"), *_choices(SurgicalFitness, blank=None))),
+              (("", "Judge from ECOG"), *_choices(SurgicalFitness, blank=None)),
+              help="Judged from ECOG when not given: fit when 0 to 2."),
     FieldSpec("patient.declines_surgery", "Patient declines surgery", "bool"),
 )  # fmt: skip
 STUDY = (
@@ -138,7 +149,7 @@ STUDY = (
             " (an edit keeps the study already recorded)."
         ),
     ),
-    FieldSpec("study.performed_on", "Performed on", "date"),
+    FieldSpec("study.performed_on", "Performed on", "date", required_if="a modality is chosen"),
     FieldSpec("study.hepatospecific_contrast", "Hepatospecific contrast (MRI)", "bool"),
     FieldSpec("study.diffusion_weighted", "Diffusion-weighted imaging (MRI)", "bool"),
     FieldSpec("study.report_summary", "Report summary", "textarea"),
@@ -226,6 +237,7 @@ ERROR_HOMES = {
     "referred_on": "referral.referred_on",
     "question": "referral.question",
     "referring_clinician": "referral.referring_clinician",
+    "general_practitioner": "referral.general_practitioner",
     "cea_measured_on": "biomarkers.cea_measured_on",
     "birth_date": "patient.birth_date",
     "mrn": "patient.mrn",
@@ -299,6 +311,7 @@ class Intake:
     facts: CaseFacts
     study: dict[str, Any] | None
     facts_dict: dict[str, Any] = field(default_factory=dict)
+    general_practitioner: str = ""
 
 
 class IntakeForm:
@@ -663,6 +676,7 @@ class IntakeForm:
             identity=identity,
             question=question,
             referring_clinician=self._raw("referral.referring_clinician") or "",
+            general_practitioner=self._raw("referral.general_practitioner") or "",
             referred_on=referred_on,
             cea_measured_on=cea_measured_on,
             facts=facts,
@@ -743,6 +757,7 @@ def initial_from_case(case: Any, facts: dict[str, Any], study: Any) -> dict[str,
     values: dict[str, Any] = {
         "referral.question": case.question,
         "referral.referring_clinician": case.referring_clinician,
+        "referral.general_practitioner": case.general_practitioner,
         "referral.referred_on": case.referred_on.isoformat(),
         "biomarkers.cea_measured_on": cea_on.isoformat() if cea_on else "",
         **values_from_facts(facts),

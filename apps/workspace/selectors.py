@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from apps.core.audit import audit_entries
+from apps.core.audit import audit_entries, readable_trail
 from apps.core.roles import user_hospital
 from apps.imaging.models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
 from apps.meetings.choices import MeetingStatus
@@ -53,7 +53,17 @@ OPEN_CASES = [CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.D
 
 def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
     """Every change to the case, its patient, its clinical records, its recommendations and the
-    board's decisions and actions on it, newest first."""
+    board's decisions and actions on it, newest first (the API's form: one entry per record
+    written, fields by name)."""
+    return audit_entries(_case_audit_sources(case))
+
+
+def case_audit_saves(*, case: MdtCase) -> list[dict[str, Any]]:
+    """The same trail as the audit page shows it: one entry per save, in words."""
+    return readable_trail(_case_audit_sources(case))
+
+
+def _case_audit_sources(case: MdtCase) -> list[tuple[str, Any]]:
     per_case = [
         ("performance_status", PerformanceStatus),
         ("primary_tumour", PrimaryTumour),
@@ -79,7 +89,7 @@ def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
         ("decision", Decision.history.filter(agenda_item_id__in=agenda_items)),
         ("decision_action", DecisionAction.history.filter(agenda_item_id__in=agenda_items)),
     ]
-    return audit_entries(sources)
+    return sources
 
 
 def case_search(*, user: Any, status: str = "", query: str = "") -> QuerySet[MdtCase]:

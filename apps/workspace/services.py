@@ -59,6 +59,7 @@ def case_intake(
     cea_measured_on: date | None,
     study: dict[str, Any] | None,
     actor: Any,
+    general_practitioner: str = "",
 ) -> MdtCase:
     """A referral from the intake form, all or nothing: the patient (matched by MRN or
     registered), the case with its facts, the CEA date, the imaging study its lesions were read
@@ -71,6 +72,7 @@ def case_intake(
         patient=patient,
         question=question,
         referring_clinician=referring_clinician,
+        general_practitioner=general_practitioner,
         referred_on=referred_on,
         created_by=actor,
     )
@@ -94,6 +96,7 @@ def case_intake_update(
     cea_measured_on: date | None,
     study: dict[str, Any] | None,
     actor: Any,
+    general_practitioner: str = "",
 ) -> MdtCase:
     """The intake form saved over an existing case: the referral, the facts, the CEA date and
     the latest imaging study, each written (and audited) only where it changed. A finished case
@@ -106,6 +109,7 @@ def case_intake_update(
         data={
             "question": question.strip(),
             "referring_clinician": referring_clinician.strip(),
+            "general_practitioner": general_practitioner.strip(),
             "referred_on": referred_on,
         },
         actor=actor,

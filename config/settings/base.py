@@ -77,6 +77,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The code-to-words filters (apps/core/words.py) in every template without a load.
+            "builtins": ["apps.core.templatetags.words"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -174,8 +176,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 
-# The throttles' counters (the token endpoint): shared by every worker, in Redis when there is one,
-# else in the database (its table is made by `migrate`: apps/core/migrations/0004).
+# What the web processes share for a moment only: the throttles' counters (the token endpoint) and
+# the decision as it is being typed, shown on the meeting's projector screen
+# (apps/meetings/services/typing.py). In Redis when there is one, else in the database (its table
+# is made by `migrate`: apps/core/migrations/0004), so every worker process sees the same values.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}

@@ -28,6 +28,15 @@ DATABASES["default"]["TEST"] = {
     or "test_tumorboard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 }
 
+# The cache is the test database's table whatever REDIS_URL the environment holds: each test's
+# writes are undone with it, and the browser tests' live server shares it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tumorboard_cache",
+    }
+}
+
 # Tasks run in-process whatever REDIS_URL the environment holds (a developer's shell, CI with
 # services), so the unit tests never depend on, or write to, a real broker. The integration
 # tests (tests/integration) point the app at their own Redis database themselves, and start

@@ -57,3 +57,17 @@ def test_summary_bench_prints_its_figures():
     assert completed.returncode == 0, completed.stderr
     assert "meeting summary on SQLite" in completed.stdout
     assert "growth of the total" in completed.stdout
+
+
+def test_live_bench_prints_its_figures():
+    completed = subprocess.run(
+        [sys.executable, "bench/live.py", "--sqlite", "--items", "2", "--requests", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "poll of a current page (304)" in completed.stdout
+    assert "status 304" in completed.stdout and "status 200" in completed.stdout

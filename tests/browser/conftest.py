@@ -57,7 +57,8 @@ class PageProblems:
 
     def console(self, message: ConsoleMessage) -> None:
         if message.type == "error" and not any(text in message.text for text in self.allowed):
-            self.messages.append(f"console: {message.text}")
+            page = message.page.url if message.page else ""
+            self.messages.append(f"console: {message.text} (on {page})")
 
     def page_error(self, error: Exception) -> None:
         self.messages.append(f"exception: {error}")

@@ -7,16 +7,17 @@ from django.urls import reverse
 
 from apps.patients.models import MdtCase
 from tests.browser.conftest import fill_form, log_in, screenshot, unlabelled_fields
-from tests.conftest import EXAMPLES_DIR
+from tests.conftest import EXAMPLES_2027_DIR
 from tests.workspace.test_case_pages import intake_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLE = "unfit-small-lesions-ablation"
+# Resection planned, two small lesions that could be ablated instead (crlm-2027.1, the current version).
+EXAMPLE = "resectable-small-lesions-ablation-alternative"
 
 
 def _example(name: str) -> tuple[dict, dict]:
-    document = json.loads((EXAMPLES_DIR / f"{name}.json").read_text())
+    document = json.loads((EXAMPLES_2027_DIR / f"{name}.json").read_text())
     return document["case"], document["expected"]
 
 

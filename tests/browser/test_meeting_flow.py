@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.words import words
 from apps.meetings.models import Decision
 from tests.browser.conftest import log_in, screenshot, unlabelled_fields
 from tests.browser.test_case_intake import enter_case
@@ -14,7 +15,7 @@ from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLE = "solitary-metachronous-low-risk"
+EXAMPLE = "ecog3-fit-resectable-operates"  # a crlm-2027.1 example: hepatectomy
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def meeting(hospital, surgeon):
 
 def _add_attendee(page, user) -> None:
     page.get_by_label("Colleague").select_option(user.get_username())
-    page.get_by_role("button", name="Add attendee").click()
+    page.get_by_role("button", name="Add colleague").click()
     page.locator("#attendance li", has_text=user.get_full_name()).wait_for()
 
 
@@ -72,7 +73,10 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
         "() => document.querySelector('[data-testid=quorum]').innerText.toLowerCase()"
         ".startsWith('quorum: yes')"
     )
-    page.get_by_role("button", name="Start meeting").click()
+    # Tomorrow's meeting started today: said before, and confirmed.
+    assert "tomorrow" in page.locator("#start-warning").inner_text()
+    page.get_by_label("Start it now all the same").check()
+    page.get_by_role("button", name="Start meeting early").click()
     page.get_by_text("In progress").first.wait_for()
     screenshot(page, "meeting-detail")
 
@@ -87,14 +91,14 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
     )
     assert unlabelled_fields(surgeon_page) == []
     form = surgeon_page.locator("#decision-form")
-    form.get_by_label(expected["primary"], exact=False).first.check()
+    form.get_by_label(words(expected["primary"]), exact=False).first.check()
     form.get_by_label("Curative").check()
     form.get_by_label("Agrees with the recommendation").check()
     form.get_by_role("button", name="Record decision").click()
     decision = surgeon_page.get_by_test_id("decision")
     decision.wait_for()
     assert "Agrees with the recommendation" in decision.inner_text()
-    assert expected["primary"] in decision.inner_text()
+    assert words(expected["primary"]) in decision.inner_text()
     recorded = Decision.objects.get()
     assert recorded.recorded_by == surgeon and recorded.plan_codes == [expected["primary"]]
     screenshot(surgeon_page, "item-review")

@@ -50,3 +50,17 @@ def test_liver_map_escapes_its_label():
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "no lesions recorded" in svg
+
+
+def test_only_a_disappeared_lesion_is_dashed_and_the_legend_says_so():
+    """Segment 1 (the caudate) was drawn dashed, as a disappeared lesion is, and the
+    caption said "dashed: disappeared" whether or not any lesion had."""
+    from apps.imaging.liver_map import liver_map_svg
+
+    plain = str(liver_map_svg([{"segment": 1, "size_mm": 20}]))
+    assert "stroke-dasharray" not in plain
+    assert "disappeared" not in plain
+    gone = str(liver_map_svg([{"segment": 6, "size_mm": 20, "disappeared": True}]))
+    assert gone.count("stroke-dasharray") == 2  # the lesion and its legend entry
+    assert "disappeared after chemotherapy" in gone
+    assert 'fill-opacity="0"' in gone  # hollow

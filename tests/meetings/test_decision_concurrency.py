@@ -26,12 +26,24 @@ def meeting(hospital):
 
 @pytest.fixture
 def alice(make_user):
-    return make_user("clinician", specialty="liver_surgeon", username="alice")
+    return make_user(
+        "clinician",
+        specialty="liver_surgeon",
+        username="alice",
+        first_name="Alice",
+        last_name="Ash",
+    )
 
 
 @pytest.fixture
 def bob(make_user):
-    return make_user("clinician", specialty="medical_oncologist", username="bob")
+    return make_user(
+        "clinician",
+        specialty="medical_oncologist",
+        username="bob",
+        first_name="Bob",
+        last_name="Birch",
+    )
 
 
 def _url(item):
@@ -123,13 +135,15 @@ def test_two_clients_racing_the_second_is_refused_with_what_changed(
     errors = refused_b.json()["errors"]
     stored = Decision.objects.get()
     at = stored.history.latest().history_date
-    assert errors["plan_text"][0].startswith("Changed by alice at ")
+    # People by name, the time as people say it, values in words; no ETag in the words.
+    assert errors["plan_text"][0].startswith("Changed by Alice Ash at ")
     assert errors["plan_text"][0].endswith(": was Open., now Alice's plan..")
     assert errors["intent"] == [
-        f"Changed by alice at {timezone.localtime(at).isoformat(timespec='seconds')}: "
-        "was curative, now palliative."
+        f"Changed by Alice Ash at {timezone.localtime(at):%H:%M} today: "
+        "was Curative, now Palliative."
     ]
     assert "revision 2" in errors["revision"][0]
+    assert "ETag" not in errors["revision"][0] and '"' not in errors["revision"][0]
     assert set(errors) == {"plan_text", "intent", "revision"}
     # The stored decision is alice's; bob's edit left no trace.
     assert (stored.plan_text, stored.intent, stored.revision) == ("Alice's plan.", "palliative", 2)
@@ -152,9 +166,9 @@ def test_decision_stale_body_revision_is_409_naming_each_author(
 
     assert response.status_code == 409
     errors = response.json()["errors"]
-    assert errors["plan_text"][0].startswith("Changed by bob at ")
+    assert errors["plan_text"][0].startswith("Changed by Bob Birch at ")
     assert "was Open., now Bob's." in errors["plan_text"][0]
-    assert errors["intent"][0].startswith("Changed by alice at ")
+    assert errors["intent"][0].startswith("Changed by Alice Ash at ")
     assert Decision.objects.get().plan_text == "Bob's."
 
 

@@ -450,7 +450,7 @@ def test_standard_of_care_on_a_stale_recommendation_is_409(
     )
 
     assert response.status_code == 409
-    assert "facts_changed" in response.json()["message"]
+    assert "facts changed" in response.json()["message"]  # in words, not the code
     assert not Decision.objects.exists()
 
 
@@ -466,7 +466,10 @@ def test_standard_of_care_with_work_up_outstanding_is_409(
     )
 
     assert response.status_code == 409
-    assert response.json()["errors"] == {"recommendation.workup": ["MOLECULAR_TESTING"]}
+    # In words, not codes: the page shows this message as it is.
+    assert response.json()["errors"] == {
+        "recommendation.workup": ["Still to obtain: RAS, BRAF and MSI testing."]
+    }
     assert not Decision.objects.exists()
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.meetings.models import AgendaItem, Attendance, Meeting
 from apps.meetings.services.attendance import attendance_add
@@ -269,7 +270,7 @@ def test_guest_without_specialty_is_400_beside_the_field(client, coordinator, me
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="id_specialty_error"' in page and "A guest&#x27;s specialty is required." in page
+    assert 'id="guest_specialty_error"' in page and "This field is required." in page
     assert 'value="Dr Guest"' in page
     assert "HX-Trigger" not in response
 
@@ -288,13 +289,36 @@ def test_attendance_remove(client, coordinator, meeting, clinician):
 
 
 def test_coordinator_starts_the_meeting(client, coordinator, hospital, chair):
-    meeting = MeetingFactory(hospital=hospital, chair=chair)
+    meeting = MeetingFactory(
+        hospital=hospital, chair=chair, scheduled_for=timezone.now() + datetime.timedelta(minutes=5)
+    )
     client.force_login(coordinator)
-    assert 'id="meeting-start"' in client.get(detail_url(meeting)).content.decode()
+    page = client.get(detail_url(meeting)).content.decode()
+    assert 'id="meeting-start"' in page and 'id="start-warning"' not in page
     response = client.post(reverse("meetings:meeting-start", args=[meeting.pk]))
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == "in_progress"
+    assert meeting.started_at is not None  # the actual start, for the record
+
+
+def test_starting_days_early_warns_and_asks_again(client, coordinator, hospital, chair):
+    """A meeting could be started days before its date without a word."""
+    meeting = MeetingFactory(
+        hospital=hospital, chair=chair, scheduled_for=timezone.now() + datetime.timedelta(days=3)
+    )
+    client.force_login(coordinator)
+    page = client.get(detail_url(meeting)).content.decode()
+    assert 'id="start-warning"' in page and "3 days from now" in page
+    start = reverse("meetings:meeting-start", args=[meeting.pk])
+    refused = client.post(start)
+    assert refused.status_code == 400
+    assert "Tick the box to start the meeting early." in refused.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.started_at) == ("scheduled", None)
+    assert client.post(start, {"confirm_early": "on"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "in_progress" and meeting.started_at is not None
 
 
 def test_only_the_chair_signs_off(client, clinician, coordinator, meeting, item):

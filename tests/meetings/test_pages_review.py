@@ -8,10 +8,13 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import Decision, DecisionAction
+from apps.meetings.services import agenda_item_add
 from apps.meetings.services.attendance import attendance_add
 from apps.meetings.services.decisions import action_add, decision_record
 from apps.meetings.services.sign_off import meeting_sign_off
 from apps.meetings.services.votes import vote_record
+from apps.recommendations.services import recommendation_create
+from tests.factories import CaseFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 AGREE = {"agreement": "agree", "plan_codes": ["HEPATECTOMY"], "plan_text": "", "intent": "curative"}
@@ -117,7 +120,9 @@ def test_votes_stay_hidden_until_the_chair_reveals_them(
 
     client.force_login(second)
     votes = section(client.get(url("item-review", item)).content.decode(), "votes")
-    assert "1 vote recorded" in votes and first.username in votes
+    # By name, not username.
+    assert "1 vote recorded" in votes and first.get_full_name() in votes
+    assert first.username not in votes
     # The form offers every call; the other surgeon's is nowhere.
     assert "<strong>Unresectable</strong>" not in votes and "secret note" not in votes
     assert 'id="votes-revealed"' not in votes
@@ -200,7 +205,7 @@ def test_stale_revision_is_409_with_what_changed(client, clinician, item, meetin
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="decision-conflict"' in page
-    assert f"Changed by {meeting.chair.username}" in page  # beside plan_text
+    assert f"Changed by {meeting.chair.get_full_name()}" in page  # beside plan_text, by name
     assert 'id="id_plan_text_error"' in page
     assert "My wording" in page  # what the user typed is kept
     assert 'name="revision" value="2"' in page  # saving again applies it on purpose
@@ -259,7 +264,25 @@ def test_actions_add_and_mark_done(client, coordinator, clinician, item):
         {"description": "Book liver MRI", "owner": clinician.username, "due_on": "2020-01-01"},
         **HTMX,
     )
+    # Due years before the meeting: said, and why, before anything is saved.
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This is before the meeting&#x27;s day" in page
+    assert "an action is due after the board asks for it" in page
+    assert 'name="confirm_early"' in page
+    assert not DecisionAction.objects.exists()
+    response = client.post(
+        url("item-action-add", item),
+        {
+            "description": "Book liver MRI",
+            "owner": clinician.username,
+            "due_on": "2020-01-01",
+            "confirm_early": "on",
+        },
+        **HTMX,
+    )
     assert response.status_code == 200
+    assert "before the meeting" in response.content.decode()  # still flagged beside it
     assert "Book liver MRI" in response.content.decode() and "Overdue" in response.content.decode()
     action = DecisionAction.objects.get()
     done = client.post(url("item-action-done", item, action.pk), **HTMX)
@@ -316,3 +339,95 @@ def test_follow_up_saves_only_what_this_page_changed(client, clinician, chair, i
     item.refresh_from_db()
     assert item.referrer_informed_at is not None
     assert item.patient_informed_at == told_at
+
+
+def _form_values(html: str, form_id_fragment: str) -> dict:
+    """The values a browser would submit from the form whose action contains the fragment."""
+    form = re.search(rf'<form[^>]*action="[^"]*{form_id_fragment}[^"]*".*?</form>', html, re.S)
+    assert form, form_id_fragment
+    values = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(0)):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind.group(1) == "checkbox" and "checked" not in tag):
+            continue
+        values[name.group(1)] = value.group(1) if value else ""
+    for select in re.findall(
+        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form.group(0), re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select[1])
+        values[select[0]] = chosen.group(1) if chosen else ""
+    return values
+
+
+def test_follow_up_date_is_iso_and_saving_the_form_as_shown_keeps_it(
+    client, coordinator, clinician, item
+):
+    """The date input carried "10/12/2026", which Chromium rejects, and saving the
+    form (with or without JavaScript) then cleared "tell the patient by"."""
+    decision_record(item=item, actor=clinician, data=AGREE)
+    item.refresh_from_db()
+    due = item.inform_patient_by
+    assert due is not None
+    client.force_login(coordinator)
+    page = client.get(url("item-review", item)).content.decode()
+    assert f'name="inform_patient_by" value="{due.isoformat()}"' in page
+    values = _form_values(page, "follow-up")
+    assert values["inform_patient_by"] == due.isoformat()
+    response = client.post(url("item-follow-up", item), values)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.inform_patient_by == due
+
+
+def test_standard_of_care_is_offered_only_where_it_can_succeed(
+    client, meeting, coordinator, hospital
+):
+    """The listing was offered for a case with work-up outstanding, and its refusal
+    read out raw codes."""
+    case = CaseFactory(patient__hospital=hospital, facts="lung-and-peritoneum-unresectable-ehd")
+    recommendation_create(case=case, actor=coordinator)
+    item = agenda_item_add(meeting=meeting, case=case, actor=coordinator)
+    client.force_login(meeting.chair)
+    page = client.get(url("item-review", item)).content.decode()
+    assert 'id="standard-of-care"' not in page
+    unavailable = section(page, "decision")
+    assert "Listing as standard of care is not possible here" in page
+    assert "RAS, BRAF and MSI testing" in unavailable and "MOLECULAR_TESTING" not in unavailable
+    refused = client.post(url("item-standard-of-care", item), {"intent": "palliative"}, **HTMX)
+    assert refused.status_code == 409
+    assert "MOLECULAR_TESTING" not in refused.content.decode()
+
+
+def test_case_summary_reads_in_words():
+    """No "disease-free interval not recorded months", "mss", "3 lesion(s)"."""
+    from apps.meetings.views.case_summary import facts_lines
+    from tests.conftest import example
+
+    facts = example("bilobar-two-stage-primary-in-situ")
+    facts["presentation"]["timing"] = "metachronous"
+    facts["presentation"].pop("disease_free_interval_months", None)
+    facts["biomarkers"]["msi"] = "mss"
+    lines = dict(facts_lines(facts))
+    text = " ".join(lines.values())
+    assert "disease-free interval not recorded" in lines["Presentation"]
+    assert "not recorded months" not in text
+    assert "microsatellite stable" in lines["Biomarkers"] and "mss" not in text
+    assert "(s)" not in text and re.search(r"\d+ lesions, largest", lines["Liver"])
+
+
+def test_the_coordinator_writes_a_personal_paragraph_for_the_letter(
+    client, coordinator, clinician, item
+):
+    client.force_login(clinician)
+    assert 'id="letter-save"' not in client.get(url("item-review", item)).content.decode()
+    assert client.post(url("item-letter-note", item), {"letter_note": "x"}).status_code == 403
+    client.force_login(coordinator)
+    response = client.post(
+        url("item-letter-note", item), {"letter_note": "Seen in clinic."}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "Saved: the next printable summary carries it." in response.content.decode()
+    item.refresh_from_db()
+    assert item.letter_note == "Seen in clinic."

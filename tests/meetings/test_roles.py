@@ -183,6 +183,14 @@ ROUTES = [
         _with(CHAIR_ONLY, 200),
     ),
     (
+        # The chair (here the clinician) or a coordinator brings a case up on the screen.
+        "api:meeting-present",
+        "post",
+        lambda w: reverse("api:meeting-present", args=[w["meeting"].id]),
+        lambda w: {"item": str(w["decided"].id)},
+        _with(BOTH, 200),
+    ),
+    (
         "api:meeting-concordance",
         "get",
         lambda w: reverse("api:meeting-concordance"),

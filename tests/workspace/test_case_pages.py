@@ -4,6 +4,7 @@ endpoints (field validation, lesion and site rows), the case page, the list and 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -367,7 +368,16 @@ def test_case_audit_page_lists_changes(coordinator_web, make_user):
     response = coordinator_web.get(reverse("workspace:case-history-audit", args=[created.id]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Liver_lesion created" in html and "Recommendation created" in html
+    saves = re.findall(r'<li class="audit-save">', html)
+    # One entry for the one save that created the case (not a row per record and field).
+    assert len(saves) == 1, len(saves)
+    assert "Lesion 1 created" in html and "Recommendation created" in html
+    assert "Primary code: Liver resection" in html  # codes in words
+    main = re.sub(r"<[^>]+>", " ", html.split('<main id="main">')[1])  # the text read
+    # No developer's view: no raw ids, no UUIDs, no seconds or microseconds, no field names.
+    assert "_id" not in main and "created_by" not in main
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", main)
+    assert not re.search(r"\d\d:\d\d:\d\d", main)
 
 
 def test_case_list_filters_search_and_empty_state(client, make_user, hospital):

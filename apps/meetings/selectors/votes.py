@@ -35,7 +35,8 @@ class VotesView:
     revealed: bool
     revealed_at: datetime.datetime | None
     votes_recorded: int
-    voters: list[str]
+    voters: list[str]  # usernames (the API)
+    voter_names: list[str]  # the same people by name (the pages)
     mine: ResectabilityVote | None
     votes: list[ResectabilityVote]
     agreement: VoteAgreement | None
@@ -53,6 +54,7 @@ def votes_view(*, item: AgendaItem, user: Any) -> VotesView:
         revealed_at=item.votes_revealed_at,
         votes_recorded=len(votes),
         voters=[vote.surgeon.get_username() for vote in votes],
+        voter_names=[vote.surgeon.get_full_name() or vote.surgeon.get_username() for vote in votes],
         mine=next((vote for vote in votes if vote.surgeon_id == user.pk), None),
         votes=votes if revealed else [],
         agreement=_agreement(item, votes) if revealed else None,

@@ -13,7 +13,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.services import delete_audited, save_audited
 
 from ..models import Attendance, Decision, Meeting, ResectabilityVote
-from .checks import lock_meeting, require_member, require_not_signed_off
+from .checks import lock_meeting, person_name, require_member, require_not_signed_off
 
 # A specialty that says nothing about which part of the board someone stands for.
 _UNINFORMATIVE_SPECIALTIES = {"", Specialty.OTHER}
@@ -56,7 +56,7 @@ def attendance_add(
         if Attendance.objects.filter(meeting=meeting, user=user).exists():
             raise ApplicationError(
                 "Already recorded as present.",
-                errors={"user": [f"{user.get_username()} is already on the attendance."]},
+                errors={"user": [f"{person_name(user)} is already on the attendance."]},
             )
     elif not specialty:
         raise ApplicationError(

@@ -35,6 +35,11 @@ def lock_item(item: AgendaItem) -> AgendaItem:
     return locked
 
 
+def person_name(user: Any) -> str:
+    """Someone as messages name them: by name, the username only when they have none."""
+    return str(user.get_full_name() or user.get_username())
+
+
 def require_chair(meeting: Meeting, user: Any, doing: str) -> None:
     """Only the meeting's chair may `doing` (e.g. "sign the meeting off")."""
     if meeting.chair_id is None:
@@ -46,7 +51,7 @@ def require_chair(meeting: Meeting, user: Any, doing: str) -> None:
     if meeting.chair_id != user.pk:
         raise ApplicationError(
             f"Only the meeting's chair may {doing}.",
-            errors={"": [f"The chair is {meeting.chair.get_username()}."]},
+            errors={"": [f"The chair is {person_name(meeting.chair)}."]},
             status=403,
         )
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from apps.core.services import assign, delete_audited, save_audited
+from apps.core.words import lower_words, words
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.models import RecommendationSnapshot
 from apps.recommendations.selectors import recommendation_latest
@@ -36,6 +37,7 @@ from .checks import (
     require_not_signed_off,
     working_days_after,
 )
+from .typing import decision_typing_clear
 
 # Who tells the patient, by default: within two working days of the meeting.
 INFORM_PATIENT_WORKING_DAYS = 2
@@ -109,15 +111,31 @@ def _revision_in(tags: list[str], decision: Decision) -> int | None:
     return None
 
 
-def _shown(value: Any) -> str:
+def _shown(attribute: str, value: Any) -> str:
+    """A decision field's value as a person reads it: codes and enum values in words."""
     if value in ("", None, []):
         return "(blank)"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if attribute == "recommendation_id":
+        return "another recommendation"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    text = str(value)
+        return "; ".join(words(item) for item in value)
+    vocabulary = {
+        "intent": "Intent",
+        "agreement": "Agreement",
+        "departure_reason": "DepartureReason",
+    }.get(attribute)
+    text = words(value, vocabulary) if vocabulary else str(value)
     return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def _when(moment: datetime.datetime) -> str:
+    """A time as people say it: "14:05 today", or "14:05 on 8 Jan"."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M} today"
+    return f"{local:%H:%M} on {local.day} {local:%b %Y}"
 
 
 def _changes_since(decision: Decision, revision: int) -> dict[str, list[str]]:
@@ -144,13 +162,13 @@ def _changes_since(decision: Decision, revision: int) -> dict[str, list[str]]:
         if was == now:
             continue
         row = last_change.get(attribute)
-        user = row.history_user.get_username() if row and row.history_user else "someone"
-        when = (
-            timezone.localtime(row.history_date).isoformat(timespec="seconds")
-            if row
-            else "an unknown time"
-        )
-        errors[name] = [f"Changed by {user} at {when}: was {_shown(was)}, now {_shown(now)}."]
+        user = row.history_user if row else None
+        who = (user.get_full_name() or user.get_username()) if user is not None else "someone"
+        when = _when(row.history_date) if row else "an unknown time"
+        errors[name] = [
+            f"Changed by {who} at {when}: was {_shown(attribute, was)}, "
+            f"now {_shown(attribute, now)}."
+        ]
     return errors
 
 
@@ -158,8 +176,7 @@ def _conflict(decision: Decision, revision: int | None, *, status: int) -> Appli
     errors = _changes_since(decision, revision) if revision is not None else {}
     yours = f"revision {revision}" if revision is not None else "an unknown revision"
     errors["revision"] = [
-        f"You edited {yours}; the decision is at revision {decision.revision} "
-        f"(ETag {decision_etag(decision)})."
+        f"You edited {yours}; the decision is now at revision {decision.revision}."
     ]
     what = "If-Match does not match" if status == 412 else "The revision you sent is not"
     return ApplicationError(
@@ -338,6 +355,7 @@ def decision_record(
         # newer snapshot is a choice the editor makes by naming it.
         data = {**data, "recommendation": current.recommendation_id}
     content = _content(locked, data)
+    decision_typing_clear(item=locked)  # what was being typed is now the record
     content["listed_not_discussed"] = False  # recorded by hand: it was discussed
     content["quorate"] = meeting_quorum(meeting=locked.meeting).quorate
     if current is None:
@@ -350,6 +368,33 @@ def decision_record(
         current.revision += 1
         save_audited(current, actor=actor, clean=True)
     return Recorded(current, created=False)
+
+
+def standard_of_care_blocker(snapshot: RecommendationSnapshot | None) -> ApplicationError | None:
+    """Why a case cannot be listed as standard of care on this recommendation (the case's
+    newest, annotated with its staleness), in words; None when it can."""
+    if snapshot is None:
+        return ApplicationError(
+            "No recommendation has been made for this case: make a recommendation first.",
+            errors={"recommendation": ["There is no standard of care to adopt yet."]},
+            status=409,
+        )
+    if getattr(snapshot, "stale", False):
+        reason = StaleReason(snapshot.stale_reason)  # type: ignore[attr-defined]
+        return ApplicationError(
+            f"The recommendation is stale: {reason.label[:1].lower()}{reason.label[1:]}.",
+            errors={"recommendation": ["Make a fresh recommendation, or discuss the case."]},
+            status=409,
+        )
+    workup = [lower_words(finding["code"]) for finding in snapshot.result.get("workup", [])]
+    if workup:
+        return ApplicationError(
+            "Work-up is outstanding: a case listed without discussion must be ready for its "
+            "standard of care.",
+            errors={"recommendation.workup": [f"Still to obtain: {'; '.join(workup)}."]},
+            status=409,
+        )
+    return None
 
 
 @transaction.atomic
@@ -370,21 +415,9 @@ def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decis
             status=409,
         )
     snapshot = _latest_snapshot(locked)
-    if snapshot.stale:  # type: ignore[attr-defined]  # annotated by the selector
-        reason = StaleReason(snapshot.stale_reason)  # type: ignore[attr-defined]
-        raise ApplicationError(
-            f"The recommendation is stale ({reason.value}): {reason.label.lower()}.",
-            errors={"recommendation": ["Make a fresh recommendation, or discuss the case."]},
-            status=409,
-        )
-    workup = [finding["code"] for finding in snapshot.result.get("workup", [])]
-    if workup:
-        raise ApplicationError(
-            "Work-up is outstanding: a case listed without discussion must be ready for its "
-            "standard of care.",
-            errors={"recommendation.workup": workup},
-            status=409,
-        )
+    blocker = standard_of_care_blocker(snapshot)
+    if blocker is not None:
+        raise blocker
     decision = Decision(
         agenda_item=locked,
         version=1,

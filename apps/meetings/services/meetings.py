@@ -23,7 +23,14 @@ from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Attendance, Decision, Meeting
-from .checks import lock_item, lock_meeting, require_member, require_not_signed_off
+from .checks import (
+    lock_item,
+    lock_meeting,
+    person_name,
+    require_member,
+    require_not_signed_off,
+)
+from .presenting import presentation_close
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
 
@@ -38,7 +45,7 @@ def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> Non
     if not has_role(chair, Role.CLINICIAN):
         raise ApplicationError(
             "The chair must be a clinician.",
-            errors={"chair": [f"{chair.get_username()} does not have the clinician role."]},
+            errors={"chair": [f"{person_name(chair)} does not have the clinician role."]},
         )
     if (
         meeting is not None
@@ -47,7 +54,7 @@ def _check_chair(chair: Any, meeting: Meeting | None, hospital: Hospital) -> Non
     ):
         raise ApplicationError(
             "Once the meeting has started, its chair is one of those present.",
-            errors={"chair": [f"{chair.get_username()} is not on the attendance."]},
+            errors={"chair": [f"{person_name(chair)} is not on the attendance."]},
         )
 
 
@@ -139,9 +146,41 @@ def meeting_update(*, meeting: Meeting, data: dict[str, Any], actor: Any) -> Mee
             errors={"status": ["A meeting with decisions cannot go back to scheduled."]},
             status=409,
         )
+    if (
+        data.get("status") == MeetingStatus.IN_PROGRESS
+        and meeting.status == MeetingStatus.SCHEDULED
+        and meeting.started_at is None
+    ):
+        data = {**data, "started_at": timezone.now()}  # the record keeps the actual start
+    if data.get("status") == MeetingStatus.SCHEDULED and meeting.status != MeetingStatus.SCHEDULED:
+        presentation_close(meeting, actor=actor, now=timezone.now())
+        data = {**data, "started_at": None}
     if assign(meeting, data):
         save_audited(meeting, actor=actor, clean=True)
     return meeting
+
+
+# Starting more than this long before the scheduled time is worth a second look.
+EARLY_START = timedelta(hours=1)
+
+
+def meeting_start_warning(meeting: Meeting, *, now: datetime | None = None) -> str:
+    """Why starting the meeting now deserves a second look (it is well before its scheduled
+    time, perhaps the wrong meeting), or "" when it does not."""
+    now = now or timezone.now()
+    if meeting.status != MeetingStatus.SCHEDULED or now >= meeting.scheduled_for - EARLY_START:
+        return ""
+    scheduled = timezone.localtime(meeting.scheduled_for)
+    days = (scheduled.date() - timezone.localdate(now)).days
+    when = (
+        f"{days} days from now"
+        if days > 1
+        else ("tomorrow" if days == 1 else f"at {scheduled:%H:%M} today")
+    )
+    return (
+        f"This meeting is scheduled for {scheduled:%A %-d %B %Y, %H:%M}, {when}. Starting it "
+        "now records its decisions with today's time: check that it is the meeting in the room."
+    )
 
 
 @transaction.atomic
@@ -198,9 +237,20 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], actor: Any) -> AgendaItem:
-    """Change who presents a case or the question put to the board (blank: the case's own)."""
+    """Change who presents a case or the question put to the board (blank: the case's own),
+    or the coordinator's personal paragraph for its outcome letter (`letter_note`), which may
+    change after sign-off too: letters are written after the meeting."""
     item = lock_item(item)
-    require_not_signed_off(item.meeting)
+    if set(data) - {"letter_note"}:
+        require_not_signed_off(item.meeting)
+    if "letter_note" in data:
+        if item.moved_to_id is not None:
+            raise ApplicationError(
+                "The case moved to a later meeting: its letter is written after that one.",
+                errors={"letter_note": ["Write it on the later meeting's agenda case."]},
+                status=409,
+            )
+        data = {**data, "letter_note": data["letter_note"].strip()}
     if "presenter" in data:
         require_member(data["presenter"], item.meeting.hospital, "presenter")
     if assign(item, data):

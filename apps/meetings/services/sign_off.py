@@ -21,6 +21,7 @@ from ..choices import MeetingStatus
 from ..models import AgendaItem, Decision, Meeting
 from ..selectors import meeting_quorum
 from .checks import lock_meeting, require_chair
+from .presenting import presentation_close
 
 
 @transaction.atomic
@@ -66,6 +67,7 @@ def meeting_sign_off(*, meeting: Meeting, actor: Any) -> Meeting:
         )
 
     now = timezone.now()
+    presentation_close(locked, actor=actor, now=now)  # the case on screen ends with the meeting
     locked.status = MeetingStatus.CLOSED
     locked.signed_off_at = now
     locked.signed_off_by = actor

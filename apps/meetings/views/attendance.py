@@ -15,12 +15,12 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
 
-from ..forms import AttendanceForm, add_service_errors
+from ..forms import AttendanceForm, GuestAttendanceForm, add_service_errors
 from ..models import Meeting
 from ..selectors import attendance_list
 from ..services.attendance import attendance_add, attendance_remove
 from .common import meeting_or_404, render_page, require_role
-from .meetings import DETAIL, QUORUM_CHANGED, attendance_context, detail_context
+from .meetings import DETAIL, QUORUM_CHANGED, attendance_context, detail_context, present_users
 
 
 def _answer(
@@ -28,18 +28,20 @@ def _answer(
     meeting_id: Any,
     *,
     form: AttendanceForm | None = None,
+    guest_form: GuestAttendanceForm | None = None,
     error: ApplicationError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     # Read again: the meeting's prefetched attendance predates the change.
     meeting = meeting_or_404(request, meeting_id)
+    parts = {"form": form, "guest_form": guest_form, "error": error}
     if not request.htmx:
         if status < 400:
             url = reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk})
             return redirect(f"{url}#attendance")
-        context = detail_context(request, meeting, attendance={"form": form, "error": error})
+        context = detail_context(request, meeting, attendance=parts)
         return render_page(request, DETAIL, None, context, status=status)
-    context = attendance_context(request, meeting, form=form, error=error)
+    context = attendance_context(request, meeting, **parts)
     trigger = QUORUM_CHANGED if status < 400 else None
     return render_page(request, DETAIL, "attendance", context, status=status, trigger=trigger)
 
@@ -49,14 +51,24 @@ def _answer(
 def attendance_add_page(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     require_role(request, Role.COORDINATOR)
     meeting: Meeting = meeting_or_404(request, meeting_id)
-    form = AttendanceForm(request.POST, hospital=user_hospital(request.user))
+    # Two forms post here: a colleague's (`user`) and a guest's (`name`); each has its own
+    # fields, so a guest is never refused for a colleague chosen in the other form.
+    form: Any
+    if "name" in request.POST:
+        form = GuestAttendanceForm(request.POST)
+        answer = {"guest_form": form}
+    else:
+        form = AttendanceForm(
+            request.POST, hospital=user_hospital(request.user), present=present_users(meeting)
+        )
+        answer = {"form": form}
     if not form.is_valid():
-        return _answer(request, meeting.pk, form=form, status=400)
+        return _answer(request, meeting.pk, status=400, **answer)
     try:
         attendance_add(meeting=meeting, actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         add_service_errors(form, error)
-        return _answer(request, meeting.pk, form=form, status=error.status)
+        return _answer(request, meeting.pk, status=error.status, **answer)
     return _answer(request, meeting.pk)
 
 

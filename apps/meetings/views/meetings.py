@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.choices import Role, Specialty
@@ -23,8 +24,10 @@ from ..choices import MeetingStatus
 from ..forms import (
     AgendaAddForm,
     AttendanceForm,
+    GuestAttendanceForm,
     MeetingForm,
     SignOffForm,
+    StartForm,
     add_service_errors,
 )
 from ..models import Meeting
@@ -37,9 +40,12 @@ from ..selectors import (
     with_case_counts,
 )
 from ..services import meeting_create, meeting_update
+from ..services.meetings import meeting_start_warning
+from ..services.presenting import can_drive
 from ..services.sign_off import meeting_sign_off
 from .common import meeting_or_404, render_page, require_role
 from .panels import meeting_panels
+from .present import duration, spent_seconds
 
 DETAIL = "meetings/meeting_detail.html"
 PAGE_SIZE = 20
@@ -98,14 +104,18 @@ def agenda_context(
     error: ApplicationError | None = None,
 ) -> dict[str, Any]:
     items = list(agenda_list(meeting=meeting))
+    now = timezone.now()
     for item in items:
         item.current_decision = current_decision(item=item)
+        seconds = spent_seconds(item, meeting, now)
+        item.time_spent = duration(seconds) if seconds else ""
     can = abilities(request.user, meeting)
     context: dict[str, Any] = {
         "meeting": meeting,
         "can": can,
         "agenda": items,
         "agenda_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_agenda"]:
         hospital = user_hospital(request.user)
@@ -116,23 +126,36 @@ def agenda_context(
     return context
 
 
+def present_users(meeting: Meeting) -> list[Any]:
+    """The accounts already on the meeting's attendance (not offered again)."""
+    return [a.user_id for a in attendance_list(meeting=meeting) if a.user_id is not None]
+
+
 def attendance_context(
     request: HttpRequest,
     meeting: Meeting,
     *,
     form: AttendanceForm | None = None,
+    guest_form: GuestAttendanceForm | None = None,
     error: ApplicationError | None = None,
 ) -> dict[str, Any]:
     can = abilities(request.user, meeting)
+    attendees = list(attendance_list(meeting=meeting))
     context: dict[str, Any] = {
         "meeting": meeting,
         "can": can,
-        "attendees": list(attendance_list(meeting=meeting)),
+        "attendees": attendees,
         "quorum": quorum_shown(meeting),
         "attendance_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_attendance"]:
-        context["attendance_form"] = form or AttendanceForm(hospital=user_hospital(request.user))
+        present = [a.user_id for a in attendees if a.user_id is not None]
+        # After a failed add, the other form starts afresh: nothing typed there is in the way.
+        context["attendance_form"] = form or AttendanceForm(
+            hospital=user_hospital(request.user), present=present
+        )
+        context["guest_form"] = guest_form or GuestAttendanceForm()
     return context
 
 
@@ -142,12 +165,16 @@ def status_context(
     *,
     form: SignOffForm | None = None,
     error: ApplicationError | None = None,
+    start_form: StartForm | None = None,
 ) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "can": abilities(request.user, meeting),
         "sign_off_form": form or SignOffForm(),
+        "start_form": start_form or StartForm(),
+        "start_warning": meeting_start_warning(meeting),
         "status_error": error,
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
 
 
@@ -159,6 +186,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **parts: Any) -> dict
         **attendance_context(request, meeting, **parts.get("attendance", {})),
         **status_context(request, meeting, **parts.get("status", {})),
         "panels": meeting_panels(request, meeting),
+        "can_drive": can_drive(meeting, request.user),
     }
 
 
@@ -206,11 +234,21 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
 
 
+# The panels a page fetches again when the meeting's live state says they changed.
+LIVE_PANELS = {"agenda", "attendance", "status", "now"}
+
+
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: Any) -> HttpResponse:
+    """The page; for htmx with `?panel=<name>`, that panel alone (a live refresh)."""
     meeting = meeting_or_404(request, meeting_id)
-    return render(request, DETAIL, detail_context(request, meeting))
+    panel = request.GET.get("panel", "")
+    partial = panel if request.htmx and panel in LIVE_PANELS else None
+    if partial == "now":
+        context = {"meeting": meeting, "item": None, "panel_url": request.path}
+        return render(request, "meetings/_now_presenting.html", context)
+    return render_page(request, DETAIL, partial, detail_context(request, meeting))
 
 
 @login_required
@@ -227,6 +265,12 @@ def meeting_quorum_badge(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 def meeting_start(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     require_role(request, Role.COORDINATOR)
     meeting = meeting_or_404(request, meeting_id)
+    start_form = StartForm(request.POST)
+    start_form.is_valid()
+    if meeting_start_warning(meeting) and not start_form.cleaned_data.get("confirm_early"):
+        # Well before its time: say so and ask again, rather than start the wrong meeting.
+        start_form.add_error("confirm_early", "Tick the box to start the meeting early.")
+        return _status_refused(request, meeting, None, SignOffForm(), start_form=start_form)
     try:
         meeting_update(
             meeting=meeting, data={"status": MeetingStatus.IN_PROGRESS}, actor=request.user
@@ -254,10 +298,17 @@ def meeting_sign_off_page(request: HttpRequest, meeting_id: Any) -> HttpResponse
 
 
 def _status_refused(
-    request: HttpRequest, meeting: Meeting, error: ApplicationError | None, form: SignOffForm
+    request: HttpRequest,
+    meeting: Meeting,
+    error: ApplicationError | None,
+    form: SignOffForm,
+    *,
+    start_form: StartForm | None = None,
 ) -> HttpResponse:
     status = error.status if error else 400
-    context = detail_context(request, meeting, status={"form": form, "error": error})
+    context = detail_context(
+        request, meeting, status={"form": form, "error": error, "start_form": start_form}
+    )
     if error is not None and error.errors:
         context["status_error_items"] = _undecided(context["agenda"], error)
     return render_page(request, DETAIL, "status", context, status=status)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.choices import Role, Specialty
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital, user_roles
+from apps.core.words import lower_words, words
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_history
@@ -29,6 +30,7 @@ from ..forms import (
     DecisionForm,
     FollowUpForm,
     IntentForm,
+    LetterNoteForm,
     VoteForm,
     add_service_errors,
 )
@@ -48,9 +50,13 @@ from ..services.decisions import (
     decision_amend,
     decision_record,
     follow_up_update,
+    standard_of_care_blocker,
     standard_of_care_list,
 )
+from ..services.meetings import agenda_item_update
+from ..services.typing import decision_typing_put
 from ..services.votes import vote_record, votes_reveal
+from .case_summary import facts_lines
 from .common import item_or_404, render_page, require_role
 
 TEMPLATE = "meetings/item_review.html"
@@ -60,58 +66,17 @@ WRITERS = (Role.COORDINATOR, Role.CLINICIAN)
 # --- what the page shows -------------------------------------------------------------------------
 
 
-def facts_summary(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """The facts a board member reads first, as (label, value) lines."""
-    if not facts:
-        return []
-    patient, primary = facts.get("patient", {}), facts.get("primary", {})
-    presentation, biomarkers = facts.get("presentation", {}), facts.get("biomarkers", {})
-    liver, treatment = facts.get("liver", {}), facts.get("treatment", {})
-    lesions = liver.get("lesions", [])
-    sizes = [lesion.get("size_mm") or 0 for lesion in lesions]
-    segments = sorted({lesion.get("segment") for lesion in lesions if lesion.get("segment")})
-    sites = [site.get("site", "") for site in facts.get("extrahepatic", {}).get("sites", [])]
-
-    def shown(value: Any) -> str:
-        return "not recorded" if value in (None, "") else str(value).replace("_", " ")
-
-    return [
-        ("Age, ECOG", f"{shown(patient.get('age'))}, ECOG {shown(patient.get('ecog'))}"),
-        (
-            "Primary",
-            f"{shown(primary.get('site'))}, in situ: {'yes' if primary.get('in_situ') else 'no'}",
-        ),
-        (
-            "Presentation",
-            f"{shown(presentation.get('timing'))}, disease-free interval "
-            f"{shown(presentation.get('disease_free_interval_months'))} months",
-        ),
-        (
-            "Biomarkers",
-            f"RAS {shown(biomarkers.get('ras'))}, "
-            f"BRAF V600E {shown(biomarkers.get('braf_v600e'))}, "
-            f"{shown(biomarkers.get('msi'))}, CEA {shown(biomarkers.get('cea_ng_ml'))} ng/mL",
-        ),
-        (
-            "Liver",
-            f"{len(lesions)} lesion(s), largest {max(sizes, default=0)} mm, segments "
-            f"{', '.join(str(s) for s in segments) or 'none'}; "
-            f"FLR {shown(liver.get('flr_percent'))}%",
-        ),
-        ("Extrahepatic disease", ", ".join(shown(site) for site in sites) or "none"),
-        (
-            "Treatment",
-            f"{shown(treatment.get('prior_systemic_lines'))} prior line(s), "
-            f"{shown(treatment.get('preoperative_cycles'))} pre-operative cycle(s)",
-        ),
-    ]
-
-
 def plan_choices(snapshot: Any) -> list[tuple[str, str]]:
+    """The recommendation's options for the decision form, in words: "Liver resection
+    (primary recommendation)"."""
     if snapshot is None:
         return []
     return [
-        (option["code"], f"{option['code']}: {option.get('title', '')} ({option.get('role', '')})")
+        (
+            option["code"],
+            f"{words(option['code'])} "
+            f"({lower_words(option.get('role', ''), 'RecommendationRole')})",
+        )
         for option in snapshot.result.get("recommendations", [])
     ]
 
@@ -164,10 +129,17 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         .filter(user=user, specialty=Specialty.LIVER_SURGEON)
         .exists()
     )
+    sos_blocker = standard_of_care_blocker(latest)
     can = {
         "vote": surgeon_present and not closed and not moved and not votes.revealed and not current,
         "reveal": is_chair and not closed and not votes.revealed and votes.votes_recorded > 0,
-        "standard_of_care": is_chair and not closed and not moved and current is None,
+        # Offered only where it can succeed; otherwise the page says why not.
+        "standard_of_care": is_chair
+        and not closed
+        and not moved
+        and current is None
+        and sos_blocker is None,
+        "letter_note": Role.COORDINATOR in roles and not moved,
         "record": clinician and in_progress and not moved and snapshot is not None,
         "amend": clinician and closed and not moved and current is not None,
         "add_action": writer and not closed and not moved,
@@ -194,7 +166,7 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         else "",
         "newer_snapshot": latest if latest is not None and latest != snapshot else None,
         "panel": panel,
-        "facts_summary": facts_summary(snapshot.facts if snapshot else None),
+        "facts_summary": facts_lines(snapshot.facts if snapshot else None),
         "votes": votes,
         "vote_form": parts["votes"].get("form")
         or VoteForm(
@@ -221,8 +193,16 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "amend_error": parts["amend"].get("error"),
         "sos_form": parts["sos"].get("form") or IntentForm(initial={"intent": Intent.CURATIVE}),
         "sos_error": parts["sos"].get("error"),
+        "sos_blocker": sos_blocker
+        if is_chair and not closed and not moved and not current
+        else None,
+        "letter_form": panels.get("letter", {}).get("form")
+        or LetterNoteForm(initial={"letter_note": item.letter_note}),
+        "letter_error": panels.get("letter", {}).get("error"),
+        "letter_saved": panels.get("letter", {}).get("saved", False),
         "actions": list(action_list(item=item)),
-        "action_form": actions_part.get("form") or ActionForm(hospital=hospital),
+        "action_form": actions_part.get("form")
+        or ActionForm(hospital=hospital, meeting_day=timezone.localdate(meeting.scheduled_for)),
         "actions_error": actions_part.get("error"),
         "follow_up": follow,
         "follow_up_form": follow_part.get("form")
@@ -240,6 +220,11 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "previous_id": siblings[index - 1] if index > 0 else None,
         "next_id": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position_label": f"Case {index + 1} of {len(siblings)}",
+        "meeting_day": timezone.localdate(meeting.scheduled_for),
+        # Where the live regions fetch themselves again (not the address of a POST answered).
+        "review_url": reverse(
+            "meetings:item-review", kwargs={"meeting_id": meeting.pk, "item_id": item.pk}
+        ),
     }
 
 
@@ -267,11 +252,61 @@ def _answer(
 # --- pages and panels ----------------------------------------------------------------------------
 
 
+# The panels a page fetches again when the meeting's live state says they changed.
+LIVE_PANELS = {"votes", "decision", "decision_current", "actions", "follow_up", "letter", "now"}
+NOW_PRESENTING = "meetings/_now_presenting.html"
+
+
 @login_required
 @require_GET
 def item_review(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
+    """The page; for htmx with `?panel=<name>`, that panel alone (a live refresh)."""
     item = item_or_404(request, meeting_id, item_id)
-    return render(request, TEMPLATE, review_context(request, item))
+    panel = request.GET.get("panel", "")
+    partial = panel if request.htmx and panel in LIVE_PANELS else None
+    if partial == "now":
+        context = {"meeting": item.meeting, "item": item, "panel_url": request.path}  # a GET
+        return render(request, NOW_PRESENTING, context)
+    return render_page(request, TEMPLATE, partial, review_context(request, item))
+
+
+@login_required
+@require_POST
+def decision_typing(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
+    """What a clinician has typed in the decision form so far, for the projector screen (not
+    the record: nothing is kept once the decision is saved). 204."""
+    require_role(request, Role.CLINICIAN)
+    item = item_or_404(request, meeting_id, item_id)
+    if item.meeting.status != MeetingStatus.IN_PROGRESS or item.moved_to_id is not None:
+        return HttpResponse(status=204)
+    form = DecisionForm(request.POST, plan_choices=_snapshot_choices(item, latest_only=False))
+    form.is_valid()  # what is typed so far: keep the fields that read, leave the rest out
+    data = {
+        field: form.cleaned_data.get(field)
+        for field in ("plan_codes", "plan_text", "intent", "agreement")
+        if field in form.cleaned_data
+    }
+    decision_typing_put(item=item, actor=request.user, data=data)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def letter_note(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
+    """The coordinator's personal paragraph for the case's outcome letter."""
+    require_role(request, Role.COORDINATOR)
+    item = item_or_404(request, meeting_id, item_id)
+    form = LetterNoteForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, item, "letter", status=400, letter={"form": form})
+    try:
+        agenda_item_update(item=item, actor=request.user, data=form.cleaned_data)
+    except ApplicationError as error:
+        add_service_errors(form, error)
+        return _answer(
+            request, item, "letter", status=error.status, letter={"form": form, "error": error}
+        )
+    return _answer(request, item, "letter", letter={"saved": True})
 
 
 @login_required
@@ -412,7 +447,11 @@ def decision_amend_page(request: HttpRequest, meeting_id: Any, item_id: Any) -> 
 def action_add_page(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
     require_role(request, *WRITERS)
     item = item_or_404(request, meeting_id, item_id)
-    form = ActionForm(request.POST, hospital=user_hospital(request.user))
+    form = ActionForm(
+        request.POST,
+        hospital=user_hospital(request.user),
+        meeting_day=timezone.localdate(item.meeting.scheduled_for),
+    )
     if not form.is_valid():
         return _answer(request, item, "actions", status=400, actions={"form": form})
     try:

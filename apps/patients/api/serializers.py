@@ -71,6 +71,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "patient",
             "question",
             "referring_clinician",
+            "general_practitioner",
             "status",
             "referred_on",
             "has_facts",
@@ -103,6 +104,12 @@ class CaseCreateInputSerializer(InputSerializer):
     patient_id = serializers.UUIDField(required=False)
     question = serializers.CharField(max_length=2000)
     referring_clinician = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    general_practitioner = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="The patient's GP, copied on letters.",
+    )
     referred_on = serializers.DateField(required=False, validators=[not_in_future])
     facts = FactsDocumentField(required=False, allow_null=True)
     cea_measured_on = serializers.DateField(
@@ -128,6 +135,7 @@ class CaseCreateInputSerializer(InputSerializer):
 class CaseUpdateInputSerializer(InputSerializer):
     question = serializers.CharField(max_length=2000)
     referring_clinician = serializers.CharField(max_length=200, allow_blank=True)
+    general_practitioner = serializers.CharField(max_length=300, allow_blank=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     referred_on = serializers.DateField(validators=[not_in_future])
     cea_measured_on = serializers.DateField(allow_null=True, validators=[not_in_future])

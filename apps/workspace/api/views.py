@@ -143,6 +143,7 @@ class CaseViewSet(ServiceModelViewSet):
             patient=patient,
             question=data["question"],
             referring_clinician=data.get("referring_clinician", ""),
+            general_practitioner=data.get("general_practitioner", ""),
             referred_on=data.get("referred_on"),
             facts=facts,
             cea_measured_on=data.get("cea_measured_on"),

@@ -90,6 +90,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 identity=intake.identity,
                 question=intake.question,
                 referring_clinician=intake.referring_clinician,
+                general_practitioner=intake.general_practitioner,
                 referred_on=intake.referred_on,
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
@@ -101,6 +102,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 case=case,
                 question=intake.question,
                 referring_clinician=intake.referring_clinician,
+                general_practitioner=intake.general_practitioner,
                 referred_on=intake.referred_on,
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
@@ -274,5 +276,5 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
 @require_GET
 def case_audit(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = _case(request, case_id)
-    entries = selectors.case_audit_trail(case=case)
-    return render(request, "workspace/case_audit.html", {"case": case, "entries": entries})
+    saves = selectors.case_audit_saves(case=case)
+    return render(request, "workspace/case_audit.html", {"case": case, "saves": saves})

@@ -30,6 +30,12 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
     # A link, or "" when there is none (a URL-formatted field would not allow the empty one).
     video_link = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     chair = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    current_item = serializers.UUIDField(
+        source="current_item_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The agenda item the room is discussing now (presentation mode), or null.",
+    )
     signed_off_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -50,6 +56,9 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
             "chair",
             "status",
             "quorum",
+            "started_at",
+            "current_item",
+            "current_item_since",
             "signed_off_at",
             "signed_off_by",
             "created_at",
@@ -129,9 +138,19 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
             "presenter",
             "moved_to",
             "votes_revealed_at",
+            "discussion_started_at",
+            "discussion_ended_at",
+            "discussion_seconds",
+            "letter_note",
             "decision",
         ]
         read_only_fields = fields
+
+
+class MeetingPresentInputSerializer(InputSerializer):
+    item = serializers.UUIDField(
+        allow_null=True, help_text="The agenda item to bring up; null ends the discussion."
+    )
 
 
 class AgendaItemCreateInputSerializer(InputSerializer):
@@ -148,6 +167,13 @@ class AgendaItemCreateInputSerializer(InputSerializer):
 class AgendaItemUpdateInputSerializer(InputSerializer):
     presenter = HospitalUserField(allow_null=True, required=False)
     question = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    letter_note = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=3000,
+        help_text="The coordinator's personal paragraph for the outcome letter; also after "
+        "sign-off.",
+    )
 
 
 class ScopedMeetingField(serializers.PrimaryKeyRelatedField):

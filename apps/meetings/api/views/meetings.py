@@ -10,11 +10,13 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ERROR_RESPONSES
 from apps.core.api.viewsets import ServiceModelViewSet
+from apps.core.choices import Role
 from apps.core.roles import user_hospital
 
 from ... import selectors, services
 from ...filters import MeetingFilter
 from ...models import Meeting
+from ...services.presenting import meeting_present
 from ..parameters import ITEM_ID
 from ..serializers.meetings import (
     AgendaItemCreateInputSerializer,
@@ -22,6 +24,7 @@ from ..serializers.meetings import (
     AgendaItemUpdateInputSerializer,
     MeetingCreateInputSerializer,
     MeetingOutputSerializer,
+    MeetingPresentInputSerializer,
     MeetingUpdateInputSerializer,
 )
 
@@ -56,6 +59,8 @@ class MeetingViewSet(ServiceModelViewSet):
     filterset_class = MeetingFilter
     ordering_fields = ["scheduled_for", "created_at", "status"]
     ordering = ["scheduled_for"]
+    # The chair (a clinician) drives the meeting's screen as well as a coordinator.
+    action_write_roles = {"present": {Role.COORDINATOR, Role.CLINICIAN}}
 
     def get_queryset(self) -> Any:
         return selectors.meeting_list(user=self.request.user)
@@ -99,6 +104,29 @@ class MeetingViewSet(ServiceModelViewSet):
         return Response(
             AgendaItemOutputSerializer(selectors.agenda_list(meeting=meeting), many=True).data
         )
+
+    @extend_schema(
+        summary="Bring a case up on the meeting's screen (chair or coordinator)",
+        description=(
+            "The case the room discusses now; the time on the case left is added to its "
+            "`discussion_seconds`. `item: null` ends the discussion. 403 for anyone but the "
+            "chair or a coordinator, 409 unless the meeting is in progress."
+        ),
+        request=MeetingPresentInputSerializer,
+        responses={200: MeetingOutputSerializer, **ERROR_RESPONSES},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], url_path="present", filter_backends=[])
+    def present(self, request: Request, pk: Any = None) -> Response:
+        meeting = self.get_object()
+        data = self._input(MeetingPresentInputSerializer, request)
+        item = None
+        if data["item"] is not None:
+            item = selectors.agenda_item_get(
+                user=request.user, meeting_id=meeting.pk, item_id=data["item"]
+            )
+        meeting = meeting_present(meeting=meeting, item=item, actor=request.user)
+        return Response(MeetingOutputSerializer(meeting).data)
 
     @extend_schema(
         methods=["PATCH"],

@@ -153,7 +153,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load(self, folders: dict[str, Path]) -> None:
         hospital = Hospital.objects.create(
-            name="Northfield General Hospital (fictional demo)", code=HOSPITAL_CODE
+            name="Northfield General Hospital (fictional demo)",
+            code=HOSPITAL_CODE,
+            # The letterhead of the outcome letters: fictional, as everything here.
+            address="Liver Unit, Level 3\n1 Fictional Way\nNorthfield NF1 0XX",
+            telephone="0100 000 0000 (fictional)",
+            email="liver-mdt@northfield.example",
         )
         users = {}
         for username, first, last, role, specialty in USERS:
@@ -188,6 +193,7 @@ class Command(BaseCommand):
                     patient=patient,
                     question=question,
                     referring_clinician="Dr Demo Referrer (fictional), colorectal clinic",
+                    general_practitioner="Dr Demo GP (fictional), Northfield Practice",
                     # Referred three weeks ago: before last week's meeting, which discussed some.
                     referred_on=today - timedelta(days=21),
                     facts=facts,
