@@ -12,7 +12,7 @@ from tests.workspace.test_case_pages import intake_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Resection planned, two small lesions that could be ablated instead (crlm-2027.1, the current version).
+# Resection planned, two small lesions that could be ablated instead (crlm-2027.1, current).
 EXAMPLE = "resectable-small-lesions-ablation-alternative"
 
 
