@@ -18,6 +18,7 @@ the server on a throwaway database created (and dropped) on that PostgreSQL serv
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from apps.pathways.facts import INPUTS  # noqa: E402
+from apps.pathways.facts import INPUTS, FactsValidationError  # noqa: E402
 from apps.pathways.registry import CURRENT_VERSION, evaluate, evaluate_input  # noqa: E402
 from apps.pathways.result import result_to_dict  # noqa: E402
 from bench._throwaway import throwaway_postgres  # noqa: E402
@@ -106,9 +107,30 @@ def bench_in_process(seconds: float, rounds: int) -> None:
             into[version] = 1e6 / rate
             print(f"    {label:34s} {rate:9,.0f} evaluations/s ({1e6 / rate:6.1f} µs each)")
     old, new = "crlm-2026.1", "crlm-2027.1"
+    # The same cases through both engines: every example of either version that both accept.
+    shared = []
+    for folder in EXAMPLE_FOLDERS.values():
+        for path in sorted(folder.glob("*.json")):
+            body = json.loads(path.read_text())["case"]
+            # A case one of the two refuses is not a shared case.
+            with contextlib.suppress(FactsValidationError):
+                shared.append((INPUTS[old].parse(body), INPUTS[new].parse(body)))
+    same = {
+        version: 1e6
+        / _median_rate(
+            lambda item, version=version, index=index: evaluate(item[index], version),
+            shared,
+            seconds,
+            rounds,
+        )
+        for index, version in enumerate((old, new))
+    }
+    print(f"  the same {len(shared)} cases through both engines:")
+    for version, micro in same.items():
+        print(f"    {version} engine {1e6 / micro:9,.0f} evaluations/s ({micro:6.1f} µs each)")
     print(
-        f"  crlm-2027.1 engine / crlm-2026.1 engine: {engine[new] / engine[old]:.2f}x "
-        "(held to 1.20x at most)"
+        f"  crlm-2027.1 engine / crlm-2026.1 engine: {same[new] / same[old]:.2f}x on the same "
+        f"cases, {engine[new] / engine[old]:.2f}x each on its own examples (held to 1.20x at most)"
     )
     print(
         f"  crlm-2027.1 whole path as served / crlm-2026.1 whole path as before: "

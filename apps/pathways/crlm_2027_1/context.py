@@ -6,11 +6,30 @@ writes its trace and summary from the same values, so what they say is what the 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from apps.pathways.common import derived as common
 from apps.pathways.common.text import count, number
 from apps.pathways.crlm_2027_1 import derived as d
 from apps.pathways.facts import CaseFacts
 from apps.pathways.result import FlrAssessment, FongScore
+
+
+@lru_cache(maxsize=1024)
+def _disease_text(
+    lesion_count: int, segments: tuple[int, ...], bilobar: bool, largest_mm: float, gone: int
+) -> str:
+    """ "2 lesions in segments 5, 6, unilobar, largest 30 mm": written once per combination."""
+    text = (
+        f"{count(lesion_count, 'lesion')} in "
+        f"{'segments' if len(segments) > 1 else 'segment'} "
+        f"{', '.join(str(segment) for segment in segments)}, "
+        f"{'bilobar' if bilobar else 'unilobar'}, largest {number(largest_mm)} mm"
+    )
+    if gone:
+        # Within the brackets of a rationale: no brackets of its own.
+        text += f", of which {number(gone)} no longer seen after chemotherapy and sized before it"
+    return text
 
 
 class CaseContext:
@@ -141,17 +160,13 @@ class CaseContext:
         return found
 
     def _disease(self) -> str:
-        segments = ", ".join(str(segment) for segment in self.segments)
-        side = "bilobar" if self.bilobar else "unilobar"
-        gone = self.lesion_count - len(self.visible)
-        text = (
-            f"{count(self.lesion_count, 'lesion')} in "
-            f"{'segments' if len(self.segments) > 1 else 'segment'} {segments}, {side}, "
-            f"largest {number(self.largest_mm)} mm"
+        return _disease_text(
+            self.lesion_count,
+            self.segments,
+            self.bilobar,
+            self.largest_mm,
+            self.lesion_count - len(self.visible),
         )
-        if gone:
-            text += f" ({count(gone, 'lesion')} no longer seen after chemotherapy, sized before it)"
-        return text
 
     def extent(self) -> str:
         planned = self.facts.liver.planned_resection
@@ -168,7 +183,7 @@ class CaseContext:
     def _flr_text(self) -> str:
         measured = self.flr.measured_percent
         if measured is None:
-            return f"future liver remnant not measured ({self.flr.required_percent}% required)"
+            return f"future liver remnant not measured, {self.flr.required_percent}% required"
         return (
             f"future liver remnant {number(measured)}% against "
             f"{self.flr.required_percent}% required"

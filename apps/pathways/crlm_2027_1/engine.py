@@ -9,6 +9,8 @@ pathway's own reading, with its reason.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from apps.pathways.common import derived as common
 from apps.pathways.common.plan import Plan
 from apps.pathways.common.text import count, listing, number, words
@@ -19,7 +21,18 @@ from apps.pathways.crlm_2027_1.plans import PLANS, REGIMEN_CODES, choose_plan
 from apps.pathways.facts import PARENCHYMA, CaseFacts
 from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
 
-FONG_WORDS = {name: words(name) for name in common.FONG_CRITERIA}
+# A trace line from its three values: the tuple's own constructor, without the keyword-capable
+# wrapper every NamedTuple call goes through (the trace is written for every evaluation).
+_line = TraceLine._make
+# The Fong criteria as a clinician reads them (the trace's fong_score line).
+FONG_WORDS = {
+    "dfi_under_12_months": "disease-free interval under 12 months",
+    "multiple_lesions": "more than one lesion",
+    "largest_over_50_mm": "largest lesion over 50 mm",
+    "node_positive": "node-positive primary",
+    "cea_over_200": "CEA over 200 ng/mL",
+}
+assert set(FONG_WORDS) == set(common.FONG_CRITERIA)
 PARENCHYMA_WORDS = {name: words(name) for name in PARENCHYMA}
 # The primaries a regimen belongs to: the summary names it in the same breath.
 SYSTEMIC_PRIMARIES = frozenset(
@@ -45,7 +58,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         because = item.rationale
         if item.choice:
             because = f"{because} [choice] {item.choice}"
-        recommendation_lines.append(TraceLine(item.code, item.role, because))
+        recommendation_lines.append(_line((item.code, item.role, because)))
     if section == "4.0":  # nothing else from sections 4, 5 and 6
         raised_warnings: list[tuple[str, str, str | None]] = []
         needed_workup: list[tuple[str, str]] = []
@@ -54,13 +67,13 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         needed_workup = workup(case, plan, {code for code, _, _ in raised_warnings})
 
     trace = _derived_trace(case)
-    trace.append(TraceLine("plan", section, plan_because))
+    trace.append(_line(("plan", section, plan_because)))
     # What the plan derived on its way (the route, the lesion plan), then what it recommends,
     # then what it weighed and did not take.
-    trace.extend(TraceLine(rule, result, because) for rule, result, because in plan.choices)
+    trace.extend(_line((rule, result, because)) for rule, result, because in plan.choices)
     trace.extend(recommendation_lines)
     trace.extend(
-        TraceLine(code, "not chosen", reason[:1].upper() + reason[1:] + ".")
+        _line((code, "not chosen", reason[:1].upper() + reason[1:] + "."))
         for code, reason in plan.considered
     )
     warning_findings = []
@@ -68,12 +81,12 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         entry = CATALOGUE[code]
         warning_findings.append(Finding(code, message, entry.citations, SEVERITY[code]))
         trace.append(
-            TraceLine(code, "warning", f"{message} [choice] {choice}" if choice else message)
+            _line((code, "warning", f"{message} [choice] {choice}" if choice else message))
         )
     workup_findings = []
     for code, message in needed_workup:
         workup_findings.append(Finding(code, message, CATALOGUE[code].citations))
-        trace.append(TraceLine(code, "work-up", message))
+        trace.append(_line((code, "work-up", message)))
 
     return PathwayResult(
         pathway_version=VERSION,
@@ -204,116 +217,183 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
     fong = case.fong
     flr = case.flr
     flr_text = case.flr_text()
-    lesions = count(case.lesion_count, "lesion")
     segments = count(len(case.segments), "segment")
     cycles = count(treatment.preoperative_cycles, "cycle")
-    gone = case.lesion_count - len(case.visible)
     lines = [
-        TraceLine("liver_disease", case.disease(), "Lesions, segments and sides from the imaging."),
-        TraceLine(
-            "visible_lesions",
-            f"{len(case.visible)}, {number(case.visible_sum_mm)} mm in all",
+        _line(("liver_disease", case.disease(), "Lesions, segments and sides from the imaging.")),
+        _line(
             (
-                f"{count(gone, 'lesion')} no longer seen after chemotherapy: counted as a site "
-                "still to treat, not sized."
-                if gone
-                else "Every lesion is still seen."
-            ),
-        ),
-        TraceLine(
-            "major_hepatectomy_expected",
-            _yes(case.major_hepatectomy),
-            _extent_because(case, segments),
-        ),
-        TraceLine(
-            "extensive_liver_disease",
-            _yes(case.extensive),
-            f"{lesions} in {segments}; extensive means 6 or more lesions or 5 or more segments."
-            + (
-                " [choice] The HAI study's cohort (46 of 54 with 6 or more lesions); 5 segments "
-                "stands for bulk a lesion count misses."
-                if case.extensive
-                else ""
-            ),
-        ),
-        TraceLine(
-            "fong_score",
-            f"{fong.score} ({fong.risk})" + ("" if fong.complete else f", up to {fong.worst_case}"),
-            "One point each for: "
-            + "; ".join(
-                f"{FONG_WORDS[name]} {'unknown' if met is None else ('yes' if met else 'no')}"
-                for name, met in fong.criteria
+                "visible_lesions",
+                *_visible_line(len(case.visible), case.visible_sum_mm, case.lesion_count),
             )
-            + ".",
         ),
-        TraceLine(
-            "liver_injury",
-            _yes(case.liver_injury),
-            f"Parenchyma {PARENCHYMA_WORDS[liver.parenchyma]}, {cycles} in this course (more than "
-            f"{common.PROLONGED_CHEMOTHERAPY_CYCLES} injures the liver), chemo-refractory "
-            f"{_yes(treatment.chemo_refractory)}.",
+        _line(
+            (
+                "major_hepatectomy_expected",
+                _yes(case.major_hepatectomy),
+                _extent_because(case, segments),
+            )
         ),
-        TraceLine(
-            "future_liver_remnant",
-            "unknown" if flr.sufficient is None else ("sufficient" if flr.sufficient else "short"),
-            flr_text[:1].upper()
-            + flr_text[1:]
-            + " (20% normal, 30% cirrhosis, 40% after liver injury; the highest that applies)."
-            + (
-                " [choice] The lowest figure the sources give for each liver; 20-30% in a "
-                "normal liver is flagged as borderline."
-                if flr.measured_percent is not None
-                else ""
-            ),
+        _line(
+            (
+                "extensive_liver_disease",
+                _yes(case.extensive),
+                _extensive_because(case.lesion_count, len(case.segments), case.extensive),
+            )
         ),
-        TraceLine("extrahepatic_disease", case.ehd, _ehd_because(case)),
-        TraceLine(
-            "technically_unresectable",
-            _yes(case.technically_unresectable),
-            _technical_because(case),
+        _line(("fong_score", *_fong_line(fong.criteria, fong.score, fong.worst_case, fong.risk))),
+        _line(
+            (
+                "liver_injury",
+                _yes(case.liver_injury),
+                _injury_because(
+                    liver.parenchyma, treatment.preoperative_cycles, treatment.chemo_refractory
+                ),
+            )
         ),
-        TraceLine(
-            "surgical_candidate",
-            _yes(case.candidate),
-            f"Surgical fitness {facts.patient.effective_surgical_fitness}"
-            + (" (from ECOG)" if facts.patient.surgical_fitness is None else "")
-            + f", ECOG {facts.patient.ecog}, "
-            + ("declines surgery." if facts.patient.declines_surgery else "accepts surgery."),
+        _line(
+            (
+                "future_liver_remnant",
+                "unknown"
+                if flr.sufficient is None
+                else ("sufficient" if flr.sufficient else "short"),
+                _flr_because(flr_text, flr.measured_percent is not None),
+            )
         ),
-        TraceLine("resectability", case.resectability, _resectability_because(case)),
-        TraceLine("favourable", _yes(case.favourable), _favourable_because(case)),
-        TraceLine("ready_for_surgery", _yes(case.ready), _ready_because(case, cycles)),
+        _line(("extrahepatic_disease", case.ehd, _ehd_because(case))),
+        _line(
+            (
+                "technically_unresectable",
+                _yes(case.technically_unresectable),
+                _technical_because(case),
+            )
+        ),
+        _line(
+            (
+                "surgical_candidate",
+                _yes(case.candidate),
+                _candidate_because(
+                    facts.patient.effective_surgical_fitness,
+                    facts.patient.surgical_fitness is None,
+                    facts.patient.ecog,
+                    facts.patient.declines_surgery,
+                ),
+            )
+        ),
+        _line(("resectability", case.resectability, _resectability_because(case))),
+        _line(("favourable", _yes(case.favourable), _favourable_because(case))),
+        _line(("ready_for_surgery", _yes(case.ready), _ready_because(case, cycles))),
     ]
     if facts.biomarkers.msi == "msi_high":
         lines.append(
-            TraceLine(
-                "immunotherapy_eligible",
-                _yes(case.immunotherapy_eligible),
-                "MSI-high, "
-                + (
-                    "an immune checkpoint inhibitor already given."
-                    if treatment.prior_immunotherapy
-                    else "no immune checkpoint inhibitor given yet."
-                ),
+            _line(
+                (
+                    "immunotherapy_eligible",
+                    _yes(case.immunotherapy_eligible),
+                    "MSI-high, "
+                    + (
+                        "an immune checkpoint inhibitor already given."
+                        if treatment.prior_immunotherapy
+                        else "no immune checkpoint inhibitor given yet."
+                    ),
+                )
             )
         )
     if treatment.adjuvant_oxaliplatin:
         lines.append(
-            TraceLine(
-                "early_oxaliplatin_relapse",
-                _yes(case.early_relapse),
-                "Adjuvant oxaliplatin, disease-free interval "
-                + ("unknown" if case.dfi_months is None else count(case.dfi_months, "month"))
-                + " (under 12 is an early relapse: no oxaliplatin again)."
-                + (
-                    " [choice] ESMO 2023 mCRC guideline: such a relapse marks disease resistant "
-                    "to oxaliplatin."
-                    if case.early_relapse
-                    else ""
-                ),
+            _line(
+                (
+                    "early_oxaliplatin_relapse",
+                    _yes(case.early_relapse),
+                    "Adjuvant oxaliplatin, disease-free interval "
+                    + ("unknown" if case.dfi_months is None else count(case.dfi_months, "month"))
+                    + " (under 12 is an early relapse: no oxaliplatin again)."
+                    + (
+                        " [choice] ESMO 2023 mCRC guideline: such a relapse marks disease "
+                        "resistant to oxaliplatin."
+                        if case.early_relapse
+                        else ""
+                    ),
+                )
             )
         )
     return lines
+
+
+# The derived values' trace lines depend on a few facts each, and the same few combinations come
+# back case after case: each is written once.
+
+
+@lru_cache(maxsize=512)
+def _visible_line(visible: int, visible_sum_mm: float, lesion_count: int) -> tuple[str, str]:
+    gone = lesion_count - visible
+    return (
+        f"{visible}, {number(visible_sum_mm)} mm in all",
+        f"{count(gone, 'lesion')} no longer seen after chemotherapy: counted as a site "
+        "still to treat, not sized."
+        if gone
+        else "Every lesion is still seen.",
+    )
+
+
+@lru_cache(maxsize=512)
+def _extensive_because(lesion_count: int, segment_count: int, extensive: bool) -> str:
+    return (
+        f"{count(lesion_count, 'lesion')} in {count(segment_count, 'segment')}; extensive means "
+        "6 or more lesions or 5 or more segments."
+        + (
+            " [choice] The HAI study's cohort (46 of 54 with 6 or more lesions); 5 segments "
+            "stands for bulk a lesion count misses."
+            if extensive
+            else ""
+        )
+    )
+
+
+@lru_cache(maxsize=512)
+def _fong_line(
+    criteria: tuple[tuple[str, bool | None], ...], score: int, worst: int, risk: str
+) -> tuple[str, str]:
+    result = f"{score} ({risk})" + ("" if score == worst else f", up to {worst}")
+    met = "; ".join(
+        f"{FONG_WORDS[name]}: {'unknown' if value is None else ('yes' if value else 'no')}"
+        for name, value in criteria
+    )
+    return result, f"One point each for {met}."
+
+
+@lru_cache(maxsize=512)
+def _injury_because(parenchyma: str, cycles: int, refractory: bool) -> str:
+    return (
+        f"Parenchyma {PARENCHYMA_WORDS[parenchyma]}, {count(cycles, 'cycle')} in this course "
+        f"(more than {common.PROLONGED_CHEMOTHERAPY_CYCLES} injures the liver), chemo-refractory "
+        f"{_yes(refractory)}."
+    )
+
+
+@lru_cache(maxsize=512)
+def _flr_because(flr_text: str, measured: bool) -> str:
+    return (
+        flr_text[:1].upper()
+        + flr_text[1:]
+        + " (20% normal, 30% cirrhosis, 40% after liver injury; the highest that applies)."
+        + (
+            " [choice] The lowest figure the sources give for each liver; 20-30% in a "
+            "normal liver is flagged as borderline."
+            if measured
+            else ""
+        )
+    )
+
+
+@lru_cache(maxsize=512)
+def _candidate_because(fitness: str, from_ecog: bool, ecog: int, declines: bool) -> str:
+    return (
+        f"Surgical fitness {fitness}"
+        + (" (from ECOG)" if from_ecog else "")
+        + f", ECOG {ecog}, "
+        + ("declines surgery." if declines else "accepts surgery.")
+    )
 
 
 def _extent_because(case: CaseContext, segments_text: str) -> str:

@@ -13,6 +13,7 @@ from apps.pathways.facts import FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION, evaluate_input
 from apps.pathways.result import result_to_dict
 from tests.conftest import EXAMPLES_2027, INVALID_EXAMPLES_2027
+from tests.pathways.reading import REPEATED_WORD, bracket_depth, sentences
 from tests.pathways.spec_text import SPEC_2027_1
 
 VERSION = "crlm-2027.1"
@@ -123,3 +124,15 @@ def test_each_invalid_example_is_refused_with_exactly_its_paths(case, paths):
     with pytest.raises(FactsValidationError) as raised:
         evaluate_input(case, VERSION)
     assert set(raised.value.errors) == set(paths)
+
+
+def test_example_reads_as_plain_sentences(worked):
+    """The review's wording points: no "(s)" plurals, no brackets inside brackets, no word
+    repeated, and "declines surgery" (not "not a surgical candidate") when the patient declines."""
+    case, _, _, written = worked
+    for sentence in sentences(written):
+        assert "(s)" not in sentence and "_" not in sentence, sentence
+        assert bracket_depth(sentence) <= 1, sentence
+        assert not REPEATED_WORD.search(sentence), sentence
+        if case["patient"].get("declines_surgery"):
+            assert "not a surgical candidate" not in sentence, sentence

@@ -509,3 +509,20 @@ def test_no_count_is_written_with_a_bracketed_plural():
         written = result_to_dict(run(**overrides))
         text = str(written)
         assert "(s)" not in text and "((" not in text and "))" not in text
+
+
+def test_a_refractory_case_that_is_resectable_and_progressing_is_resected_with_the_warning():
+    """SPEC section 4, rule 4: progression leads to 4.2 only when the disease is not
+    chemo-refractory; a refractory case that is resectable goes to 4.3 (resection is the one
+    curative option left), and the warning says what progression costs."""
+    result = run(
+        **{
+            "treatment.preoperative_cycles": 2,
+            "treatment.latest_response": "progressive",
+            "treatment.chemo_refractory": True,
+        }
+    )
+    assert result.resectability == "resectable"
+    assert result.derived.plan == "4.3"
+    assert roles(result)["HEPATECTOMY"] == "primary"
+    assert "PROGRESSION_ON_CHEMOTHERAPY" in warning_codes(result)
