@@ -229,6 +229,15 @@ def _summary(result: Mapping[str, Any], primary: Mapping[str, Any] | None, regim
     return f"{headline}: {RESECTABILITY_LABELS.get(resectability, resectability).lower()}."
 
 
+def _primary_line(primary: Mapping[str, Any] | None, regimen: Mapping[str, Any] | None) -> str:
+    if primary is None:
+        return ""
+    line = str(primary.get("title") or primary.get("code", ""))
+    if regimen is not None:
+        line += f": {_lower_first(str(regimen.get('title') or regimen.get('code', '')))}"
+    return line
+
+
 def _flr(flr: Mapping[str, Any]) -> dict[str, Any]:
     sufficient = flr.get("sufficient")
     if sufficient is None:
@@ -301,6 +310,9 @@ def panel_context(
     return {
         "summary": _summary(result, primary, regimen),
         "regimen": regimen,
+        # The primary and its regimen as one line: "Conversion chemotherapy: doublet chemotherapy
+        # without a biologic".
+        "primary_line": _primary_line(primary, regimen),
         "derived_line": _derived_line(result, flr),
         # A warning without a severity (an earlier version's) is shown as a caution.
         "cautions": [item for item in warnings if item["severity"] != "info"],
@@ -314,6 +326,9 @@ def panel_context(
         "fong": _fong(result.get("fong") or {}),
         "flr": _flr(flr),
         "primary": primary,
+        # The primary's sources and its regimen's, under the one line they share.
+        "primary_citations": (primary["citations"] if primary else [])
+        + (regimen["citations"] if regimen else []),
         "groups": groups,
         "warnings": warnings,
         "workup": [_finding(item, titles) for item in result.get("workup", [])],

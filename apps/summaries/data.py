@@ -48,13 +48,14 @@ from apps.patients.choices import (
 from apps.patients.models import MdtCase
 from apps.recommendations.choices import Resectability
 from apps.recommendations.models import RecommendationSnapshot
+from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import with_staleness
 
 # The version of the way the data is printed. Bump it whenever templates/summaries/pdf/*,
 # static/css/print.css or apps/summaries/pdf.py change what a document shows or how: it is part
 # of the content key, so an unchanged meeting then gets a new version rendered with the new
 # templates instead of the document rendered with the old ones.
-RENDER_VERSION = 3
+RENDER_VERSION = 4
 
 
 def content_key(data: dict[str, Any]) -> str:
@@ -311,6 +312,10 @@ def _clinical(facts: dict[str, Any]) -> dict[str, Any]:
             "flr_percent": liver["flr_percent"],
             "parenchyma": _label(Parenchyma, liver["parenchyma"]),
             "r0_feasible": liver["r0_feasible"],
+            # Facts of crlm-2027.1 and later; absent from an earlier version's snapshot.
+            "planned_resection": words(liver["planned_resection"], "PlannedResection")
+            if liver.get("planned_resection")
+            else None,
         },
         "extrahepatic": [
             {"site": _label(ExtrahepaticSiteName, site["site"]), "resectable": site["resectable"]}
@@ -321,6 +326,9 @@ def _clinical(facts: dict[str, Any]) -> dict[str, Any]:
             "preoperative_cycles": treatment["preoperative_cycles"],
             "latest_response": _label(Response, treatment["latest_response"]),
             "chemo_refractory": treatment["chemo_refractory"],
+            "bevacizumab_in_course": bool(treatment.get("bevacizumab_in_course")),
+            "adjuvant_oxaliplatin": bool(treatment.get("adjuvant_oxaliplatin")),
+            "prior_immunotherapy": bool(treatment.get("prior_immunotherapy")),
         },
     }
 
@@ -339,24 +347,38 @@ def _citations(citations: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def _recommendation(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The recommendation as the record prints it: the ten-second read first (the summary
+    sentence, the primary with its regimen, the derived values in one line, the cautions), then
+    every option with its evidence."""
     result = snapshot["result"]
+    panel = panel_context(result, [])
+
+    def finding(item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "code": item["code"],
+            "title": item["title"] or words(item["code"]),
+            "message": sentence_words(item["message"]),
+            "citations": _citations(item["citations"]),
+        }
+
+    primary, regimen = panel["primary"], panel["regimen"]
     return {
         "pathway_version": snapshot["pathway_version"],
         "evaluated_at": _local(snapshot["created_at"]),
         "stale": bool(snapshot["stale"]),
         "stale_reason": snapshot["stale_reason"],
         "resectability": _label(Resectability, result.get("resectability")),
-        "primary": next(
-            (
-                {
-                    "title": option.get("title") or words(option["code"]),
-                    "rationale": option.get("rationale", ""),
-                }
-                for option in result.get("recommendations", [])
-                if option.get("role") == "primary"
-            ),
-            None,
-        ),
+        "summary": sentence_words(panel["summary"]),
+        "derived_line": panel["derived_line"],
+        "fong_line": panel["fong"]["line"],
+        "primary": {
+            "title": primary["title"] or words(primary["code"]),
+            "line": sentence_words(panel["primary_line"]),
+            "regimen": (regimen["title"] or words(regimen["code"])) if regimen else None,
+            "rationale": primary["rationale"],
+        }
+        if primary
+        else None,
         "options": [
             {
                 "code": option["code"],
@@ -367,14 +389,11 @@ def _recommendation(snapshot: dict[str, Any]) -> dict[str, Any]:
             }
             for option in result.get("recommendations", [])
         ],
-        "warnings": [
-            {
-                "code": warning["code"],
-                "title": words(warning["code"]),
-                "message": sentence_words(warning["message"]),
-                "citations": _citations(warning.get("citations", [])),
-            }
-            for warning in result.get("warnings", [])
+        "cautions": [finding(item) for item in panel["cautions"]],
+        "infos": [finding(item) for item in panel["infos"]],
+        "considered": [
+            {"title": words(line["rule"]), "because": sentence_words(line["because"])}
+            for line in panel["considered"]
         ],
         "workup": [
             {

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from apps.pathways.registry import evaluate_input
+from apps.pathways.result import result_to_dict
 from apps.patients.models import MdtCase
 from tests.browser.conftest import fill_form, log_in, screenshot, unlabelled_fields
 from tests.conftest import EXAMPLES_2027_DIR
@@ -31,6 +33,13 @@ def enter_case(page, name: str, mrn: str) -> dict:
     """On the new-case page, type the example `name` in as a coordinator would, and wait for the
     live panel to show its primary recommendation. Returns the example's expected output."""
     case, expected = _example(name)
+    enter_facts(page, case, mrn, expected["primary"])
+    return expected
+
+
+def enter_facts(page, case: dict, mrn: str, primary: str) -> None:
+    """Type the pathway input `case` into the new-case page and wait for the live panel to show
+    the `primary` recommendation's code."""
     page.get_by_role("link", name="New case").click()
     assert unlabelled_fields(page) == []
     rows, rest = _lesion_rows_first(intake_data(case, mrn=mrn))
@@ -43,9 +52,8 @@ def enter_case(page, name: str, mrn: str) -> dict:
     page.wait_for_function(
         "code => document.querySelector('[data-testid=primary-recommendation]')"
         "?.dataset.code === code",
-        arg=expected["primary"],
+        arg=primary,
     )
-    return expected
 
 
 def test_coordinator_enters_an_example_and_sees_its_primary_recommendation(new_page, coordinator):
@@ -132,3 +140,37 @@ def test_intake_works_without_javascript(browser, live_server, coordinator):
         assert created.recommendations.get().primary_code == expected["primary"]
     finally:
         context.close()
+
+
+def test_a_planned_resection_and_the_ten_second_read(new_page, coordinator):
+    """A resectable case progressing on its course, the liver surgeon having planned a minor
+    resection: the panel opens with the summary sentence, then the primary recommendation with
+    its regimen in the same line; the trace is collapsed, the regimen not repeated as an
+    adjunct, and the case page shows the planned resection."""
+    case, _ = _example("progression-still-resectable-braf-mutant")
+    case["liver"]["planned_resection"] = "minor"
+    result = result_to_dict(evaluate_input(case))
+    primary = next(item for item in result["recommendations"] if item["role"] == "primary")
+    regimen = next(item for item in result["recommendations"] if item["role"] == "adjunct")
+    page = new_page()
+    log_in(page, coordinator)
+    enter_facts(page, case, "BROWSER-10S", primary["code"])
+    assert page.locator('[name="liver.planned_resection"]').input_value() == "minor"
+
+    page.get_by_role("button", name="Create case").click()
+    created = MdtCase.objects.get(patient__mrn="BROWSER-10S")
+    page.wait_for_url(f"**{reverse('workspace:case-detail', args=[created.id])}")
+    panel = page.locator("section.rec-panel")
+    summary = panel.get_by_test_id("recommendation-summary")
+    assert summary.inner_text() == result["summary"]
+    line = panel.get_by_test_id("primary-line").inner_text()
+    title = regimen["title"]
+    assert line == f"{primary['title']}: {title[0].lower()}{title[1:]}"
+    # The summary comes first, before the primary recommendation's box.
+    first = panel.locator("[data-testid=recommendation-summary], [data-testid=primary-line]")
+    assert first.first.get_attribute("data-testid") == "recommendation-summary"
+    assert panel.locator(f'li[data-role="adjunct"][data-code="{regimen["code"]}"]').count() == 0
+    trace = panel.get_by_test_id("trace")
+    assert trace.get_attribute("open") is None and not trace.locator("ol").is_visible()
+    assert "minor hepatectomy planned" in page.locator("#facts-heading + dl").inner_text().lower()
+    screenshot(page, "case-ten-second-read")

@@ -11,11 +11,13 @@ from django.utils import timezone
 from apps.meetings.services import agenda_item_add
 from apps.meetings.services.agenda_moves import agenda_item_move
 from apps.patients.services import case_update
+from apps.recommendations.services import recommendation_create
 from apps.summaries.data import content_key, summary_data
 from apps.summaries.generation import summary_documents
 from apps.summaries.models import MeetingSummary
 from apps.summaries.selectors import PENDING_REQUEUE_AFTER
 from apps.summaries.services import summary_request
+from tests.conftest import example
 from tests.factories import CaseFactory, MeetingFactory
 from tests.integration.summary_meeting import build_summary_meeting
 
@@ -118,3 +120,33 @@ def test_summary_request_requeues_a_pending_summary_whose_message_was_lost(
     assert len(stale) == 1
     assert again.pk == summary.pk
     assert MeetingSummary.objects.get(pk=summary.pk).status == "ready"
+
+
+def test_the_printed_record_reads_in_ten_seconds_and_carries_the_new_facts(hospital, make_user):
+    """The record opens each recommendation with its summary sentence and the primary with its
+    regimen in one line, splits cautions from notes for information, and prints the planned
+    resection and the treatment facts of crlm-2027.1."""
+    board = build_summary_meeting(hospital, make_user, cases=0, mrn_prefix="READ")
+    facts = example("progression-still-resectable-braf-mutant")
+    facts["liver"]["planned_resection"] = "minor"
+    facts["treatment"]["bevacizumab_in_course"] = True
+    case = CaseFactory(patient__hospital=hospital, patient__mrn="READ-0001", facts=facts)
+    snapshot = recommendation_create(case=case, actor=board["coordinator"])
+    agenda_item_add(meeting=board["meeting"], case=case, actor=board["coordinator"])
+
+    printed = summary_data(meeting=board["meeting"])["cases"][0]
+    recommendation = printed["recommendation"]
+    assert recommendation["summary"] == snapshot.result["summary"]
+    assert recommendation["primary"]["line"] == (
+        "Change to another line of systemic therapy: encorafenib with cetuximab (BRAF V600E)"
+    )
+    severities = {w["code"]: w["severity"] for w in snapshot.result["warnings"]}
+    assert [w["code"] for w in recommendation["cautions"]] == [
+        code for code, severity in severities.items() if severity == "caution"
+    ]
+    assert [w["code"] for w in recommendation["infos"]] == [
+        code for code, severity in severities.items() if severity == "info"
+    ]
+    assert "minor hepatectomy (planned)" in recommendation["derived_line"]
+    assert printed["clinical"]["liver"]["planned_resection"] == "Minor hepatectomy"
+    assert printed["clinical"]["treatment"]["bevacizumab_in_course"] is True
