@@ -9,7 +9,7 @@ pathway's own reading, with its reason.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from apps.pathways.common import derived as common
 from apps.pathways.common.plan import Plan
@@ -21,9 +21,12 @@ from apps.pathways.crlm_2027_1.plans import PLANS, REGIMEN_CODES, choose_plan
 from apps.pathways.facts import PARENCHYMA, CaseFacts
 from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
 
-# A trace line from its three values: the tuple's own constructor, without the keyword-capable
-# wrapper every NamedTuple call goes through (the trace is written for every evaluation).
-_line = TraceLine._make
+# A trace line, a recommendation or a finding from all its values in one tuple: the tuple's own
+# constructor, without the keyword-capable wrapper every NamedTuple call goes through (the
+# result is written for every evaluation).
+_line = partial(tuple.__new__, TraceLine)
+_recommendation = partial(tuple.__new__, Recommendation)
+_finding = partial(tuple.__new__, Finding)
 # The Fong criteria as a clinician reads them (the trace's fong_score line).
 FONG_WORDS = {
     "dfi_under_12_months": "disease-free interval under 12 months",
@@ -53,7 +56,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     for item in ordered:
         entry = CATALOGUE[item.code]
         recommendations.append(
-            Recommendation(item.code, item.role, entry.title, item.rationale, entry.citations)
+            _recommendation((item.code, item.role, entry.title, item.rationale, entry.citations))
         )
         because = item.rationale
         if item.choice:
@@ -79,13 +82,13 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     warning_findings = []
     for code, message, choice in raised_warnings:
         entry = CATALOGUE[code]
-        warning_findings.append(Finding(code, message, entry.citations, SEVERITY[code]))
+        warning_findings.append(_finding((code, message, entry.citations, SEVERITY[code])))
         trace.append(
             _line((code, "warning", f"{message} [choice] {choice}" if choice else message))
         )
     workup_findings = []
     for code, message in needed_workup:
-        workup_findings.append(Finding(code, message, CATALOGUE[code].citations))
+        workup_findings.append(_finding((code, message, CATALOGUE[code].citations, None)))
         trace.append(_line((code, "work-up", message)))
 
     return PathwayResult(
