@@ -133,7 +133,7 @@ def treatments_to_record(
 ) -> list[Task]:
     if not roles & TREATMENT_RECORDERS:
         return []
-    items = decisions_awaiting_treatment(hospital=hospital, signed_since=today - TREATMENT_LOOKBACK)
+    items = decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK)
     tasks = []
     for item in items[:TASKS_PER_SOURCE]:
         due = treatment_due_on(item)

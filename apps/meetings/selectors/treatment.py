@@ -84,11 +84,11 @@ def signed_decision(item: AgendaItem) -> Decision | None:
 
 
 def decisions_awaiting_treatment(
-    *, hospital: Hospital | None, signed_since: datetime.date | None = None
+    *, hospital: Hospital | None, held_since: datetime.date | None = None
 ) -> QuerySet[AgendaItem]:
     """The hospital's agenda cases with a signed decision and no record of the treatment
     given, the oldest meeting first, each annotated `treatment_due_on` in Python by the caller
-    (meeting day + TREATMENT_DUE_DAYS). `signed_since` leaves out older meetings: a decision of
+    (meeting day + TREATMENT_DUE_DAYS). `held_since` leaves out older meetings: a decision of
     years ago that nobody followed up is the audit's business, not a task."""
     if hospital is None:
         return AgendaItem.objects.none()
@@ -99,8 +99,10 @@ def decisions_awaiting_treatment(
         meeting__status=MeetingStatus.CLOSED,
         moved_to__isnull=True,
     )
-    if signed_since is not None:
-        items = items.filter(meeting__signed_off_at__date__gte=signed_since)
+    if held_since is not None:
+        # A bound on the meeting's time itself (not its local date): it can use an index.
+        start = datetime.datetime.combine(held_since, datetime.time.min)
+        items = items.filter(meeting__scheduled_for__gte=timezone.make_aware(start))
     return (
         items.filter(Exists(signed))
         .exclude(Exists(recorded))
