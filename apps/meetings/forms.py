@@ -357,7 +357,9 @@ class TreatmentForm(forms.Form):
         required=False, max_length=500, label="The other treatment, in words"
     )
     started_on = forms.DateField(required=False, label="Started on", widget=IsoDateInput())
-    matches = forms.ChoiceField(
+    # Not "matches": a form's field names shadow the form element's own properties in the
+    # browser, and htmx calls form.matches().
+    as_decided = forms.ChoiceField(
         required=False,
         label="Is it the treatment the board decided on?",
         choices=[("", "Choose…"), *TreatmentMatch.choices],
@@ -382,4 +384,11 @@ class TreatmentForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["started"] = not data.pop("nothing_started")
+        data["matches"] = data.pop("as_decided")
         return data
+
+    def add_service_errors(self, error: ApplicationError) -> None:
+        """The service names the API's field `matches`: it is this form's `as_decided`."""
+        if "matches" in error.errors:
+            error.errors["as_decided"] = error.errors.pop("matches")
+        add_service_errors(self, error)

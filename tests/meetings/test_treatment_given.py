@@ -235,7 +235,7 @@ def test_review_form_without_javascript_records_and_the_case_page_shows_it(
     client.force_login(coordinator)
     response = client.post(
         _page_url(signed),
-        {"nothing_started": "on", "reason": "patient_choice", "matches": ""},
+        {"nothing_started": "on", "reason": "patient_choice", "as_decided": ""},
     )
 
     assert response.status_code == 302
@@ -253,7 +253,7 @@ def test_review_form_for_htmx_answers_its_panel_with_errors(client, coordinator,
     client.force_login(coordinator)
     response = client.post(
         _page_url(signed),
-        {"treatment_code": "HEPATECTOMY", "started_on": _day(-2), "matches": "yes"},
+        {"treatment_code": "HEPATECTOMY", "started_on": _day(-2), "as_decided": "yes"},
         HTTP_HX_REQUEST="true",
     )
 

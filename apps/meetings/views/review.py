@@ -101,7 +101,7 @@ def _treatment_initial(treatment: Any) -> dict[str, Any]:
         "treatment_code": treatment.treatment_code,
         "treatment_other": treatment.treatment_other,
         "started_on": treatment.started_on,
-        "matches": treatment.matches,
+        "as_decided": treatment.matches,
         "reason": treatment.reason,
         "reason_detail": treatment.reason_detail,
     }
@@ -587,7 +587,7 @@ def treatment(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpRespon
     try:
         treatment_record(item=item, actor=request.user, data=form.service_data())
     except ApplicationError as error:
-        add_service_errors(form, error)
+        form.add_service_errors(error)
         return _answer(
             request,
             item,
