@@ -113,7 +113,8 @@ def patients_to_inform(
         Task(
             kind=TELL_PATIENT,
             id=str(item.pk),
-            title="Tell the patient the board's decision",
+            title="The board's decision of "
+            f"{timezone.localdate(item.meeting.scheduled_for):%d %b %Y}",
             patient=_patient(item.case),
             case_id=str(item.case_id),
             due_on=item.inform_patient_by,
@@ -141,7 +142,7 @@ def treatments_to_record(
             Task(
                 kind=RECORD_TREATMENT,
                 id=str(item.pk),
-                title="Record the treatment given after the decision of "
+                title="What was started after the decision of "
                 f"{timezone.localdate(item.meeting.scheduled_for):%d %b %Y}",
                 patient=_patient(item.case),
                 case_id=str(item.case_id),
