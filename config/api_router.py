@@ -15,7 +15,12 @@ from apps.recommendations.api.views import (
     PathwayEvaluateView,
 )
 from apps.summaries.api.urls import urlpatterns as summary_urlpatterns
-from apps.workspace.api.views import CaseViewSet, ReevaluationCasesView, ReevaluationView
+from apps.workspace.api.views import (
+    CaseViewSet,
+    ReevaluationCasesView,
+    ReevaluationView,
+    TaskListView,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,6 +36,7 @@ urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_id>/", TokenDetailView.as_view(), name="auth-token-detail"),
     path("me/", MeView.as_view(), name="me"),
+    path("tasks/", TaskListView.as_view(), name="tasks"),
     path("pathway/", PathwayDescribeView.as_view(), name="pathway-describe"),
     path("pathway/evaluate/", PathwayEvaluateView.as_view(), name="pathway-evaluate"),
     path("pathway/reevaluate/", ReevaluationView.as_view(), name="pathway-reevaluate"),

@@ -9,6 +9,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
     CLINICIAN = "clinician", "Clinician"
     VIEWER = "viewer", "Viewer"
+    # Reads the hospital's cases; records that the patient was told and marks actions done,
+    # without the other writes of a clinician (no votes, decisions or facts).
+    NURSE_SPECIALIST = "nurse_specialist", "Nurse specialist"
 
 
 class Specialty(models.TextChoices):

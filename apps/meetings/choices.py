@@ -35,6 +35,29 @@ class DepartureReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class TreatmentMatch(models.TextChoices):
+    """Whether the treatment started is the one the board decided on."""
+
+    YES = "yes", "As decided"
+    PARTLY = "partly", "Partly as decided"
+    NO = "no", "Not as decided"
+
+
+class TreatmentVarianceReason(models.TextChoices):
+    """Why the treatment given differs from the decision, or why none was started (coded, for
+    the board's adherence figures)."""
+
+    PATIENT_CHOICE = "patient_choice", "Patient choice"
+    CHANGE_IN_CONDITION = "change_in_condition", "Change in condition"
+    DIED = "died", "The patient died"
+    TOXICITY = "toxicity", "Toxicity"
+    PROGRESSION = "progression", "Disease progression"
+    OTHER = "other", "Other"
+
+
+# The treatment code of something started that is not one of the decision's plan codes.
+OTHER_TREATMENT = "other"
+
 # The specialties a meeting needs present to be quorate: the core team of
 # synchronous-crlm-review-2024 (Conclusion), within the full team of
 # liver-metastasis-concepts-review (Conclusions).

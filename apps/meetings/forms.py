@@ -17,7 +17,13 @@ from apps.core.forms import ISO_DATETIME_LOCAL, IsoDateInput, IsoDateTimeInput
 from apps.core.models import Hospital
 from apps.recommendations.choices import Resectability
 
-from .choices import Agreement, DepartureReason, Intent
+from .choices import (
+    Agreement,
+    DepartureReason,
+    Intent,
+    TreatmentMatch,
+    TreatmentVarianceReason,
+)
 from .models import Meeting
 
 DATETIME_LOCAL = ISO_DATETIME_LOCAL
@@ -335,3 +341,54 @@ class AddToMeetingForm(forms.Form):
         # The next meeting is the usual choice; the coordinator can pick another.
         self.fields["meeting"].initial = meetings.first()
         self.fields["presenter"].queryset = colleagues(hospital, role=Role.CLINICIAN)
+
+
+class TreatmentForm(forms.Form):
+    """The treatment given after the signed decision: the plan's codes in words, or another
+    treatment described; or that nothing was started, with the reason."""
+
+    nothing_started = forms.BooleanField(
+        required=False,
+        label="No treatment was started",
+        help_text="For example because the patient died or declined: give the reason below.",
+    )
+    treatment_code = forms.ChoiceField(required=False, label="Treatment started")
+    treatment_other = forms.CharField(
+        required=False, max_length=500, label="The other treatment, in words"
+    )
+    started_on = forms.DateField(required=False, label="Started on", widget=IsoDateInput())
+    # Not "matches": a form's field names shadow the form element's own properties in the
+    # browser, and htmx calls form.matches().
+    as_decided = forms.ChoiceField(
+        required=False,
+        label="Is it the treatment the board decided on?",
+        choices=[("", "Choose…"), *TreatmentMatch.choices],
+    )
+    reason = forms.ChoiceField(
+        required=False,
+        label="Why not (or why nothing started)",
+        choices=[("", "Choose…"), *TreatmentVarianceReason.choices],
+    )
+    reason_detail = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="The reason, in words",
+        help_text="Required for another reason.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, code_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["treatment_code"].choices = [("", "Choose…"), *code_choices]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["started"] = not data.pop("nothing_started")
+        data["matches"] = data.pop("as_decided")
+        return data
+
+    def add_service_errors(self, error: ApplicationError) -> None:
+        """The service names the API's field `matches`: it is this form's `as_decided`."""
+        if "matches" in error.errors:
+            error.errors["as_decided"] = error.errors.pop("matches")
+        add_service_errors(self, error)

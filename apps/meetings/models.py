@@ -13,7 +13,15 @@ from apps.patients.models import MdtCase
 from apps.recommendations.choices import Resectability
 from apps.recommendations.models import RecommendationSnapshot
 
-from .choices import Agreement, DepartureReason, Intent, MeetingStatus
+from .choices import (
+    OTHER_TREATMENT,
+    Agreement,
+    DepartureReason,
+    Intent,
+    MeetingStatus,
+    TreatmentMatch,
+    TreatmentVarianceReason,
+)
 
 
 class Meeting(BaseModel):
@@ -273,3 +281,68 @@ class DecisionAction(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.description[:40]} (due {self.due_on})"
+
+
+class TreatmentGiven(BaseModel):
+    """What was actually started after the board's signed decision on an agenda case: the
+    treatment (one of the decision's plan codes, or another described in words), the day it
+    started, and whether it is what the board decided; when it is not, or when nothing was
+    started (the patient died, say), the coded reason. One record per agenda case, corrected
+    in place; its history keeps every earlier state. `decision` is the version it was compared
+    with (the current one when recorded)."""
+
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="treatment_given"
+    )
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    started = models.BooleanField(default=True, help_text="False: no treatment was started.")
+    treatment_code = models.CharField(
+        max_length=64, blank=True, help_text='A plan code of the decision, or "other".'
+    )
+    treatment_other = models.CharField(
+        max_length=500, blank=True, help_text='The treatment, in words, when "other".'
+    )
+    started_on = models.DateField(null=True, blank=True)
+    matches = models.CharField(max_length=8, choices=TreatmentMatch.choices)
+    reason = models.CharField(max_length=32, choices=TreatmentVarianceReason.choices, blank=True)
+    reason_detail = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            one_of("matches", TreatmentMatch.values, "treatment_matches_valid"),
+            one_of("reason", [*TreatmentVarianceReason.values, ""], "treatment_reason_valid"),
+            # Started: what and when; not started: neither, and not as decided.
+            models.CheckConstraint(
+                condition=(Q(started=True, started_on__isnull=False) & ~Q(treatment_code=""))
+                | Q(
+                    started=False,
+                    started_on__isnull=True,
+                    treatment_code="",
+                    treatment_other="",
+                    matches=TreatmentMatch.NO,
+                ),
+                name="treatment_started_described",
+            ),
+            models.CheckConstraint(
+                condition=~Q(treatment_code=OTHER_TREATMENT) | ~Q(treatment_other=""),
+                name="treatment_other_described",
+            ),
+            # As decided: no reason; otherwise a reason, and "other" in words.
+            models.CheckConstraint(
+                condition=Q(matches=TreatmentMatch.YES, reason="")
+                | (~Q(matches=TreatmentMatch.YES) & ~Q(reason="")),
+                name="treatment_variance_explained",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=TreatmentVarianceReason.OTHER) | ~Q(reason_detail=""),
+                name="treatment_other_reason_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Treatment given on {self.agenda_item_id}"

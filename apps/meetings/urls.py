@@ -44,6 +44,7 @@ urlpatterns = [
     path(f"{ITEM}actions/", review.action_add_page, name="item-action-add"),
     path(f"{ITEM}actions/<uuid:action_id>/done/", review.action_done, name="item-action-done"),
     path(f"{ITEM}follow-up/", review.follow_up, name="item-follow-up"),
+    path(f"{ITEM}treatment/", review.treatment, name="item-treatment"),
     path("cases/<uuid:case_id>/meetings/", case_history.case_history, name="case-history"),
     path(
         "cases/<uuid:case_id>/add-to-meeting/",

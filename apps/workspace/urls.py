@@ -4,7 +4,7 @@ re-evaluation of the open cases). The dashboard is the site's root (config/urls.
 
 from django.urls import path
 
-from .views import cases, pathway, recommendations
+from .views import cases, pathway, recommendations, tasks
 
 app_name = "workspace"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", cases.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case-edit"),
     path("cases/<uuid:case_id>/audit/", cases.case_audit, name="case-history-audit"),
+    path("tasks/", tasks.tasks_page, name="tasks"),
+    path("tasks/actions/<uuid:action_id>/done/", tasks.task_action_done, name="task-action-done"),
+    path("tasks/told/<uuid:item_id>/", tasks.task_patient_told, name="task-patient-told"),
     path("pathway/", pathway.pathway_page, name="pathway"),
     path("pathway/reevaluate/", pathway.reevaluate, name="pathway-reevaluate"),
     path(

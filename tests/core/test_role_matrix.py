@@ -165,6 +165,7 @@ ENDPOINTS = [
         204,
     ),
     ("api:me", "get", None, None, 200),
+    ("api:tasks", "get", None, None, 200),
     ("api-schema", "get", None, None, 200),
 ]
 IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ENDPOINTS]
@@ -204,7 +205,9 @@ def test_role_matrix_anonymous_gets_401(api_client, world, url_name, method, arg
         assert response.json()["message"]
 
 
-@pytest.mark.parametrize(("role", "token"), [("viewer", True), ("clinician", False)])
+@pytest.mark.parametrize(
+    ("role", "token"), [("viewer", True), ("clinician", False), ("nurse_specialist", True)]
+)
 @pytest.mark.parametrize(("url_name", "method", "args", "body", "expected"), ENDPOINTS, ids=IDS)
 def test_role_matrix_readers_read_but_never_write(
     make_user, client_for, world, role, token, url_name, method, args, body, expected

@@ -1,6 +1,7 @@
 """The role matrix of the meeting workflow: every route, method and role. Coordinators run the
 meeting (attendance, moves); clinicians vote and record decisions; both track actions and
-follow-up; only the meeting's chair (here a clinician) reveals votes, lists standard of care
+follow-up (a nurse specialist marks actions done and records that the patient was told, and
+nothing else); only the meeting's chair (here a clinician) reveals votes, lists standard of care
 and signs off, so a coordinator who is not the chair is refused there too; viewers read."""
 
 import datetime
@@ -8,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.meetings.models import (
     AgendaItem,
@@ -15,6 +17,7 @@ from apps.meetings.models import (
     Decision,
     DecisionAction,
     ResectabilityVote,
+    TreatmentGiven,
 )
 from apps.recommendations.services import recommendation_create
 from apps.summaries.generation import summary_generate
@@ -23,11 +26,15 @@ from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_READ = {"coordinator": 200, "clinician": 200, "viewer": 200}
-COORDINATOR_ONLY = {"coordinator": None, "clinician": 403, "viewer": 403}
-CLINICIAN_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403}
-CHAIR_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403}  # the chair is the clinician
-BOTH = {"coordinator": None, "clinician": None, "viewer": 403}
+ROLES = ["coordinator", "clinician", "viewer", "nurse_specialist"]
+ALL_READ = {"coordinator": 200, "clinician": 200, "viewer": 200, "nurse_specialist": 200}
+COORDINATOR_ONLY = {"coordinator": None, "clinician": 403, "viewer": 403, "nurse_specialist": 403}
+CLINICIAN_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403, "nurse_specialist": 403}
+# The chair is the clinician.
+CHAIR_ONLY = {"coordinator": 403, "clinician": None, "viewer": 403, "nurse_specialist": 403}
+BOTH = {"coordinator": None, "clinician": None, "viewer": 403, "nurse_specialist": 403}
+# What a nurse specialist may do too: mark an action done, record that the patient was told.
+NURSE_TOO = {"coordinator": None, "clinician": None, "viewer": 403, "nurse_specialist": None}
 
 
 def _with(expected, success):
@@ -149,6 +156,16 @@ ROUTES = [
             args=[w["decided"].meeting_id, w["decided"].id, w["action"].id],
         ),
         lambda w: {"done": True},
+        _with(NURSE_TOO, 200),
+    ),
+    (
+        "api:agenda-item-action",
+        "patch",
+        lambda w: reverse(
+            "api:agenda-item-action",
+            args=[w["decided"].meeting_id, w["decided"].id, w["action"].id],
+        ),
+        lambda w: {"due_on": "2030-02-01"},
         _with(BOTH, 200),
     ),
     (
@@ -174,6 +191,27 @@ ROUTES = [
         _item("decided", "agenda-item-follow-up"),
         lambda w: {"inform_patient_by": "2030-01-20"},
         _with(BOTH, 200),
+    ),
+    (
+        "api:agenda-item-follow-up",
+        "patch",
+        _item("decided", "agenda-item-follow-up"),
+        lambda w: {"patient_informed_at": timezone.now().isoformat()},
+        _with(NURSE_TOO, 200),
+    ),
+    (
+        "api:agenda-item-treatment",
+        "get",
+        _item("treated", "agenda-item-treatment"),
+        None,
+        ALL_READ,
+    ),
+    (
+        "api:agenda-item-treatment",
+        "put",
+        _item("signed_past", "agenda-item-treatment"),
+        lambda w: {"started": False, "reason": "died"},
+        _with(BOTH, 201),
     ),
     (
         "api:meeting-sign-off",
@@ -284,6 +322,7 @@ class World(dict):
             clinician=chair,
             chair=chair,
             viewer=make_user("viewer"),
+            nurse_specialist=make_user("nurse_specialist", specialty="nurse_specialist"),
             surgeon=surgeon,
             radiologist=make_user("clinician", specialty="radiologist"),
             meeting=meeting,
@@ -349,6 +388,28 @@ class World(dict):
         summary.refresh_from_db()
         return summary
 
+    def _make_signed_past(self):
+        """A decision signed at a meeting held ten days ago: its treatment may have started."""
+        held = timezone.now() - datetime.timedelta(days=10)
+        closed = MeetingFactory(
+            hospital=self.hospital, chair=self["chair"], status="closed", scheduled_for=held
+        )
+        signed, snapshot = _agenda_case(closed, 1, self["chair"])
+        _decide(signed, snapshot, self["chair"], signed_off_at=closed.signed_off_at)
+        return signed
+
+    def _make_treated(self):
+        item = self["signed_past"]
+        TreatmentGiven.objects.create(
+            agenda_item=item,
+            decision=item.decisions.get(),
+            treatment_code=item.decisions.get().plan_codes[0],
+            started_on=timezone.localdate(),
+            matches="yes",
+            recorded_by=self["chair"],
+        )
+        return item
+
     def _make_signed(self):
         closed = MeetingFactory(hospital=self.hospital, chair=self["chair"], status="closed")
         signed, snapshot = _agenda_case(closed, 1, self["chair"])
@@ -369,7 +430,7 @@ def _call(client, world, method, url, body):
     return getattr(client, method)(address, body(world), format="json")
 
 
-@pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
 def test_roles_each_role_gets_its_answer(
     client_for, world, role, url_name, method, url, body, expected

@@ -13,7 +13,8 @@ from tests.factories import CaseFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 FACTS = "bilobar-two-stage-primary-in-situ"
-ALL_READ = {"coordinator": 200, "clinician": 200, "viewer": 200}
+ROLES = ["coordinator", "clinician", "viewer", "nurse_specialist"]
+ALL_READ = {role: 200 for role in ROLES}
 
 # (url name, method, url args(case), body, status by role)
 ROUTES = [
@@ -25,7 +26,7 @@ ROUTES = [
         "post",
         lambda c: [c.id],
         None,
-        {"coordinator": 201, "clinician": 201, "viewer": 403},
+        {"coordinator": 201, "clinician": 201, "viewer": 403, "nurse_specialist": 403},
     ),
     ("api:case-recommendations", "get", lambda c: [c.id], None, ALL_READ),
     # Re-evaluating every open case after a pathway upgrade: the coordinator's (queued: 202).
@@ -34,14 +35,14 @@ ROUTES = [
         "post",
         None,
         None,
-        {"coordinator": 202, "clinician": 403, "viewer": 403},
+        {"coordinator": 202, "clinician": 403, "viewer": 403, "nurse_specialist": 403},
     ),
     (
         "api:pathway-reevaluate",
         "get",
         None,
         None,
-        {"coordinator": 404, "clinician": 404, "viewer": 404},
+        {role: 404 for role in ROLES},
     ),
     ("api:pathway-reevaluate-cases", "get", lambda c: [_run(c).pk], None, ALL_READ),
 ]
@@ -77,7 +78,7 @@ def _call(client, case, url_name, method, args, body):
 
 
 @pytest.mark.parametrize("token", [True, False])
-@pytest.mark.parametrize("role", ["coordinator", "clinician", "viewer"])
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("url_name", "method", "args", "body", "expected"), ROUTES, ids=IDS)
 def test_roles_each_role_gets_its_answer(
     make_user, client_for, case, role, token, url_name, method, args, body, expected

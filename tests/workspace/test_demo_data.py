@@ -14,9 +14,10 @@ from django.utils import timezone
 from apps.casefacts.selectors import case_facts
 from apps.core.models import Hospital
 from apps.core.roles import user_roles
-from apps.meetings.models import Decision, Meeting
+from apps.meetings.models import Decision, Meeting, TreatmentGiven
 from apps.pathways.facts import facts_to_dict, parse_facts
 from apps.patients.models import MdtCase, Patient
+from apps.workspace.inbox import my_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,12 @@ def test_load_demo_data_is_fictional_complete_and_idempotent():
         frozenset(user_roles(user))
         for user in User.objects.filter(staff_profile__hospital=hospital)
     }
-    assert roles == {frozenset({"coordinator"}), frozenset({"clinician"}), frozenset({"viewer"})}
+    assert roles == {
+        frozenset({"coordinator"}),
+        frozenset({"clinician"}),
+        frozenset({"viewer"}),
+        frozenset({"nurse_specialist"}),
+    }
     assert Patient.objects.filter(hospital=hospital).count() == 8
     assert all(p.family_name.startswith("Fictional-") for p in Patient.objects.all())
 
@@ -78,3 +84,11 @@ def test_load_demo_data_is_fictional_complete_and_idempotent():
     assert set(
         MdtCase.objects.filter(agenda_items__meeting=signed).values_list("status", flat=True)
     ) == {"discussed"}
+    # The nurse specialist has a patient to tell and an action on their tasks; one treatment
+    # given is recorded, the other two decisions wait for theirs.
+    nurse = User.objects.get(username="nurse")
+    kinds = sorted(task.kind for task in my_tasks(user=nurse))
+    assert kinds == ["action", "tell_patient"]
+    treatments = TreatmentGiven.objects.filter(agenda_item__meeting=signed)
+    assert [t.treatment_code for t in treatments] == ["SYSTEMIC_THERAPY"]
+    assert all(t.history.exists() for t in treatments)

@@ -17,6 +17,7 @@ from .views.decisions import (
     SignOffView,
     StandardOfCareView,
 )
+from .views.treatment import TreatmentView
 from .views.votes import VoteListView, VoteRevealView
 
 ITEM = "meetings/<str:meeting_id>/agenda/<str:item_id>/"
@@ -52,5 +53,6 @@ urlpatterns = [
     path(f"{ITEM}actions/", ActionListView.as_view(), name="agenda-item-actions"),
     path(f"{ITEM}actions/<str:action_id>/", ActionDetailView.as_view(), name="agenda-item-action"),
     path(f"{ITEM}follow-up/", FollowUpView.as_view(), name="agenda-item-follow-up"),
+    path(f"{ITEM}treatment/", TreatmentView.as_view(), name="agenda-item-treatment"),
     path("cases/<str:case_id>/meetings/", CaseMeetingsView.as_view(), name="case-meetings"),
 ]

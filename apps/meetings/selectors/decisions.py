@@ -10,10 +10,20 @@ from __future__ import annotations
 import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
+from apps.core.roles import user_hospital
 from apps.recommendations.models import RecommendationSnapshot
 from apps.recommendations.selectors import with_staleness
 
@@ -119,3 +129,63 @@ def follow_up_get(*, item: AgendaItem) -> FollowUp:
         referrer_informed_at=item.referrer_informed_at,
         patient_overdue=item.patient_informed_at is None and due is not None and due < _today(),
     )
+
+
+# --- the user's own follow-up work (the inbox's task sources) ------------------------------------
+
+
+def actions_owned_open(*, user: Any) -> QuerySet[DecisionAction]:
+    """The user's actions of their hospital not done yet, soonest due first, with the case and
+    meeting. Done actions are left out in SQL, however many there are."""
+    return (
+        DecisionAction.objects.filter(
+            owner=user,
+            done_at__isnull=True,
+            agenda_item__meeting__hospital=user_hospital(user),
+        )
+        .select_related("agenda_item__meeting", "agenda_item__case__patient")
+        .order_by("due_on", "created_at", "id")
+    )
+
+
+def patients_to_tell(*, user: Any) -> QuerySet[AgendaItem]:
+    """The agenda cases whose patient the user is to tell the decision and has not yet, the
+    soonest due first (only where a decision exists to tell)."""
+    return (
+        AgendaItem.objects.filter(
+            patient_informer=user,
+            patient_informed_at__isnull=True,
+            moved_to__isnull=True,
+            meeting__hospital=user_hospital(user),
+        )
+        .filter(Exists(Decision.objects.filter(agenda_item=OuterRef("pk"))))
+        .select_related("meeting", "case__patient")
+        .order_by(F("inform_patient_by").asc(nulls_last=True), "meeting__scheduled_for", "id")
+    )
+
+
+def action_of_hospital(*, user: Any, action_id: Any) -> DecisionAction:
+    """One action of the user's hospital, with its agenda case and meeting; else 404."""
+    action = (
+        DecisionAction.objects.filter(
+            agenda_item__meeting__hospital=user_hospital(user), pk=_uuid(action_id)
+        )
+        .select_related("agenda_item__meeting")
+        .first()
+    )
+    if action is None or user_hospital(user) is None:
+        raise ApplicationError(NOT_FOUND, status=404)
+    return action
+
+
+def agenda_item_of_hospital(*, user: Any, item_id: Any) -> AgendaItem:
+    """One agenda case of the user's hospital, with its meeting; else 404."""
+    hospital = user_hospital(user)
+    item = (
+        AgendaItem.objects.filter(meeting__hospital=hospital, pk=_uuid(item_id))
+        .select_related("meeting", "case")
+        .first()
+    )
+    if item is None or hospital is None:
+        raise ApplicationError(NOT_FOUND, status=404)
+    return item

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
-from apps.core.roles import user_hospital
+from apps.core.roles import has_role, user_hospital
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Meeting
@@ -61,6 +62,25 @@ def require_member(user: Any, hospital: Hospital, path: str) -> None:
     error is reported at `path`. None, for "nobody", passes."""
     if user is not None and user_hospital(user) != hospital:
         raise ApplicationError("Unknown user.", errors={path: ["Not a member of this hospital."]})
+
+
+def nurse_only(user: Any) -> bool:
+    """A nurse specialist without a coordinator's or clinician's role: they record that the
+    patient was told and mark actions done, and nothing else."""
+    return has_role(user, Role.NURSE_SPECIALIST) and not has_role(
+        user, Role.COORDINATOR, Role.CLINICIAN
+    )
+
+
+def require_nurse_may(user: Any, fields: set[str], allowed: set[str], doing: str) -> None:
+    """Refuse (403) a nurse specialist's write of anything beyond `allowed`."""
+    beyond = sorted(fields - allowed)
+    if beyond and nurse_only(user):
+        raise ApplicationError(
+            f"A nurse specialist may {doing}, and nothing else here.",
+            errors={field: ["Your role does not allow changing this."] for field in beyond},
+            status=403,
+        )
 
 
 def require_not_signed_off(meeting: Meeting) -> None:

@@ -31,10 +31,12 @@ from ..models import AgendaItem, Decision, DecisionAction, Meeting
 from ..selectors import meeting_quorum
 from .checks import (
     lock_item,
+    nurse_only,
     require_chair,
     require_in_progress,
     require_member,
     require_not_signed_off,
+    require_nurse_may,
     working_days_after,
 )
 from .typing import decision_typing_clear
@@ -531,7 +533,9 @@ def action_add(
 @transaction.atomic
 def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -> DecisionAction:
     """Change an action: `description`, `owner`, `due_on`, and `done` (true sets when it was
-    done, once; false clears it). After sign-off its description is the board's and stays."""
+    done, once; false clears it). After sign-off its description is the board's and stays. A
+    nurse specialist may change `done` only."""
+    require_nurse_may(actor, set(data), {"done"}, "mark an action done")
     locked_item = lock_item(action.agenda_item)
     _require_not_moved(locked_item)
     locked = DecisionAction.objects.select_for_update().get(pk=action.pk)
@@ -560,6 +564,10 @@ def action_update(*, action: DecisionAction, actor: Any, data: dict[str, Any]) -
 
 @transaction.atomic
 def action_remove(*, action: DecisionAction, actor: Any) -> None:
+    if nurse_only(actor):
+        raise ApplicationError(
+            "A nurse specialist may mark an action done, not remove it.", status=403
+        )
     locked_item = lock_item(action.agenda_item)
     _require_not_moved(locked_item)
     _require_actions_open(locked_item.meeting, "remove an action from its record")
@@ -576,7 +584,14 @@ def follow_up_update(*, item: AgendaItem, actor: Any, data: dict[str, Any]) -> A
     when it happened: after the decision they tell and not in the future (a little clock skew
     allowed either way), and only once a decision exists to tell. The date to tell the patient
     by lies from the meeting's day to INFORM_BY_WINDOW after it (or after the amendment that
-    is to be told)."""
+    is to be told). A nurse specialist records when the patient and the referrer were told,
+    and nothing else."""
+    require_nurse_may(
+        actor,
+        set(data),
+        {"patient_informed_at", "referrer_informed_at"},
+        "record that the patient was told",
+    )
     locked = lock_item(item)
     _require_not_moved(locked)
     now = timezone.now()

@@ -23,7 +23,7 @@ from apps.recommendations.choices import StaleReason
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_history
 
-from ..choices import Agreement, DepartureReason, Intent, MeetingStatus
+from ..choices import OTHER_TREATMENT, Agreement, DepartureReason, Intent, MeetingStatus
 from ..forms import (
     ActionForm,
     AmendForm,
@@ -31,6 +31,7 @@ from ..forms import (
     FollowUpForm,
     IntentForm,
     LetterNoteForm,
+    TreatmentForm,
     VoteForm,
     add_service_errors,
 )
@@ -43,6 +44,7 @@ from ..selectors.decisions import (
     decision_versions,
     follow_up_get,
 )
+from ..selectors.treatment import days_to_treatment, treatment_get
 from ..selectors.votes import votes_view
 from ..services.decisions import (
     action_add,
@@ -54,6 +56,7 @@ from ..services.decisions import (
     standard_of_care_list,
 )
 from ..services.meetings import agenda_item_update
+from ..services.treatment import treatment_record
 from ..services.typing import decision_typing_put
 from ..services.votes import vote_record, votes_reveal
 from .case_summary import facts_lines
@@ -61,6 +64,9 @@ from .common import item_or_404, render_page, require_role
 
 TEMPLATE = "meetings/item_review.html"
 WRITERS = (Role.COORDINATOR, Role.CLINICIAN)
+# Who track actions and follow-up: the writers and the nurse specialist (whom the services
+# allow marking done and recording that the patient was told, only).
+TRACKERS = (*WRITERS, Role.NURSE_SPECIALIST)
 
 
 # --- what the page shows -------------------------------------------------------------------------
@@ -79,6 +85,26 @@ def plan_choices(snapshot: Any) -> list[tuple[str, str]]:
         )
         for option in snapshot.result.get("recommendations", [])
     ]
+
+
+def treatment_code_choices(decision: Any) -> list[tuple[str, str]]:
+    """The treatments a record may name, in words: the signed decision's plan, then another."""
+    codes = list(decision.plan_codes) if decision is not None else []
+    return [*((code, words(code)) for code in codes), (OTHER_TREATMENT, "Another treatment")]
+
+
+def _treatment_initial(treatment: Any) -> dict[str, Any]:
+    if treatment is None:
+        return {}
+    return {
+        "nothing_started": not treatment.started,
+        "treatment_code": treatment.treatment_code,
+        "treatment_other": treatment.treatment_other,
+        "started_on": treatment.started_on,
+        "as_decided": treatment.matches,
+        "reason": treatment.reason,
+        "reason_detail": treatment.reason_detail,
+    }
 
 
 def _decision_initial(decision: Any) -> dict[str, Any]:
@@ -104,6 +130,7 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
     roles = user_roles(user)
     clinician = Role.CLINICIAN in roles
     writer = bool(roles & set(WRITERS))
+    tracker = bool(roles & set(TRACKERS))
     is_chair = meeting.chair_id == user.pk
     closed = meeting.status == MeetingStatus.CLOSED
     in_progress = meeting.status == MeetingStatus.IN_PROGRESS
@@ -143,13 +170,20 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "record": clinician and in_progress and not moved and snapshot is not None,
         "amend": clinician and closed and not moved and current is not None,
         "add_action": writer and not closed and not moved,
-        "track_action": writer and not moved,
-        "follow_up": writer and not moved,
+        "track_action": tracker and not moved,
+        "follow_up": tracker and not moved,
+        "treatment": writer
+        and closed
+        and not moved
+        and current is not None
+        and current.signed_off_at is not None,
     }
     parts = {name: panels.get(name, {}) for name in ("votes", "decision", "amend", "sos")}
     actions_part = panels.get("actions", {})
     follow_part = panels.get("follow_up", {})
     follow = follow_up_get(item=item)
+    treatment = treatment_get(item=item)
+    treatment_part = panels.get("treatment", {})
 
     siblings = list(meeting.agenda_items.order_by("position").values_list("pk", flat=True))
     index = siblings.index(item.pk)
@@ -217,6 +251,15 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         ),
         "follow_up_error": follow_part.get("error"),
         "follow_up_saved": follow_part.get("saved", False),
+        "nurse_only": bool(roles) and not (roles & set(WRITERS)) and tracker,
+        "treatment": treatment,
+        "treatment_days": days_to_treatment(treatment) if treatment else None,
+        "treatment_form": treatment_part.get("form")
+        or TreatmentForm(
+            initial=_treatment_initial(treatment), code_choices=treatment_code_choices(current)
+        ),
+        "treatment_error": treatment_part.get("error"),
+        "treatment_saved": treatment_part.get("saved", False),
         "previous_id": siblings[index - 1] if index > 0 else None,
         "next_id": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position_label": f"Case {index + 1} of {len(siblings)}",
@@ -253,7 +296,16 @@ def _answer(
 
 
 # The panels a page fetches again when the meeting's live state says they changed.
-LIVE_PANELS = {"votes", "decision", "decision_current", "actions", "follow_up", "letter", "now"}
+LIVE_PANELS = {
+    "votes",
+    "decision",
+    "decision_current",
+    "actions",
+    "follow_up",
+    "treatment",
+    "letter",
+    "now",
+}
 NOW_PRESENTING = "meetings/_now_presenting.html"
 
 
@@ -470,7 +522,7 @@ def action_done(
     request: HttpRequest, meeting_id: Any, item_id: Any, action_id: Any
 ) -> HttpResponse:
     """Mark an action done (also after sign-off: actions are tracked)."""
-    require_role(request, *WRITERS)
+    require_role(request, *TRACKERS)
     item = item_or_404(request, meeting_id, item_id)
     try:
         action = action_get(item=item, action_id=action_id)
@@ -487,7 +539,7 @@ def action_done(
 @require_POST
 def follow_up(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
     """Who tells the patient and by when; ticking "told" records the time it was done."""
-    require_role(request, *WRITERS)
+    require_role(request, *TRACKERS)
     item = item_or_404(request, meeting_id, item_id)
     form = FollowUpForm(request.POST, hospital=user_hospital(request.user))
     if not form.is_valid():
@@ -519,3 +571,28 @@ def follow_up(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpRespon
             follow_up={"form": form, "error": error},
         )
     return _answer(request, item, "follow_up", follow_up={"saved": True})
+
+
+@login_required
+@require_POST
+def treatment(request: HttpRequest, meeting_id: Any, item_id: Any) -> HttpResponse:
+    """Record or correct the treatment given after the signed decision."""
+    require_role(request, *WRITERS)
+    item = item_or_404(request, meeting_id, item_id)
+    versions = decision_versions(item=item)
+    choices = treatment_code_choices(versions[-1] if versions else None)
+    form = TreatmentForm(request.POST, code_choices=choices)
+    if not form.is_valid():
+        return _answer(request, item, "treatment", status=400, treatment={"form": form})
+    try:
+        treatment_record(item=item, actor=request.user, data=form.service_data())
+    except ApplicationError as error:
+        form.add_service_errors(error)
+        return _answer(
+            request,
+            item,
+            "treatment",
+            status=error.status,
+            treatment={"form": form, "error": error},
+        )
+    return _answer(request, item, "treatment", treatment={"saved": True})

@@ -73,7 +73,7 @@ class PathwayEvaluateView(APIView):
     result, 6 to 8 KB, is written by orjson."""
 
     # Evaluating writes nothing: every role may, viewers included.
-    write_roles = {Role.COORDINATOR, Role.CLINICIAN, Role.VIEWER}
+    write_roles = {Role.COORDINATOR, Role.CLINICIAN, Role.VIEWER, Role.NURSE_SPECIALIST}
     renderer_classes = [FastJSONRenderer]
 
     @extend_schema(

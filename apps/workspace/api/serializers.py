@@ -69,3 +69,25 @@ class ReevaluationCaseOutputSerializer(serializers.Serializer):
             changes.setdefault(key, None)
         instance.changes = changes
         return super().to_representation(instance)
+
+
+class TaskOutputSerializer(serializers.Serializer):
+    """One task of the user's inbox (apps.workspace.inbox)."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            ("action", "Action"),
+            ("tell_patient", "Tell the patient"),
+            ("record_treatment", "Record the treatment given"),
+        ],
+        help_text="action: an action you own; tell_patient: a patient you are to tell the "
+        "decision; record_treatment: a signed decision without its treatment given.",
+    )
+    kind_label = serializers.CharField(help_text="The kind in words.")
+    id = serializers.UUIDField(help_text="The action's id, or the agenda item's.")
+    title = serializers.CharField()
+    patient = serializers.CharField(help_text="Family name, given name and MRN.")
+    case_id = serializers.UUIDField()
+    due_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    url = serializers.CharField(help_text="The page where the task's record is.")

@@ -37,8 +37,13 @@ from apps.patients.models import MdtCase, Patient, age_on
 from apps.recommendations.selectors import reevaluation_get, reevaluation_latest
 from apps.recommendations.services import reevaluation_request
 
+from ..inbox import my_tasks
 from ..selectors import case_audit_trail, reevaluation_changes
-from .serializers import ReevaluationCaseOutputSerializer, ReevaluationOutputSerializer
+from .serializers import (
+    ReevaluationCaseOutputSerializer,
+    ReevaluationOutputSerializer,
+    TaskOutputSerializer,
+)
 
 
 def _with_age_from_birth_date(raw_facts: Any, age: int) -> Any:
@@ -269,4 +274,24 @@ class ReevaluationCasesView(GenericAPIView):
         if run is None:
             raise ApplicationError("Not found.", status=404)
         page = self.paginate_queryset(reevaluation_changes(reevaluation=run))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class TaskListView(GenericAPIView):
+    """My tasks: what is waiting on the caller, as on the /tasks/ page."""
+
+    serializer_class = TaskOutputSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        summary="My tasks, overdue first, then by due date",
+        description=(
+            "The actions you own not done, the patients you are to tell the decision, and "
+            "(coordinators, clinicians) the signed decisions of the last year without a record "
+            "of the treatment given."
+        ),
+        responses={200: TaskOutputSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(my_tasks(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

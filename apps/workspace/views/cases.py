@@ -24,6 +24,7 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
+from apps.meetings.selectors.treatment import case_decided_items
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
@@ -265,6 +266,8 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "sites": list(case.extrahepatic_sites.all()),
         "snapshot": snapshot,
         "panel": panel,
+        "decided_items": case_decided_items(case=case),
+        "can_record_treatment": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
         "can_recalculate": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
         "can_edit": has_role(request.user, Role.COORDINATOR)
         and case.status not in FINISHED_STATUSES,

@@ -10,12 +10,13 @@ from apps.meetings.views.meetings import quorum_shown
 from apps.recommendations.choices import StaleReason
 
 from .. import selectors
+from .tasks import tasks_context
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: upcoming meetings, the cases waiting for the board, the cases whose
-    recommendation is stale, and the actions the user owes."""
+    recommendation is stale, and the user's first tasks (My tasks)."""
     user = request.user
     meetings = selectors.upcoming_meetings(user=user)
     for meeting in meetings:
@@ -31,6 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "pathway_updated": any(
                 case.latest_stale_reason == StaleReason.PATHWAY_UPDATED for case in stale_cases
             ),
-            "my_actions": selectors.my_actions(user=user),
+            **tasks_context(user, view="home"),
         },
     )

@@ -235,13 +235,17 @@ class ActionListView(APIView):
 
 
 class ActionDetailView(APIView):
-    """One action: track it (owner, due date, done), or remove it before sign-off."""
+    """One action: track it (owner, due date, done), or remove it before sign-off. A nurse
+    specialist may mark it done (the service refuses them anything else)."""
 
-    write_roles = {Role.COORDINATOR, Role.CLINICIAN}
+    write_roles = {Role.COORDINATOR, Role.CLINICIAN, Role.NURSE_SPECIALIST}
 
     @extend_schema(
-        summary="Change an action or mark it done (coordinator, clinician)",
-        description="After sign-off only owner, due_on and done may change.",
+        summary="Change an action or mark it done (coordinator, clinician; nurse: done only)",
+        description=(
+            "After sign-off only owner, due_on and done may change. A nurse specialist may "
+            "change done only (403 for anything else)."
+        ),
         parameters=[*ITEM_PARAMETERS, ACTION_ID],
         request=ActionUpdateInputSerializer,
         responses={200: ActionOutputSerializer, **WRITE_ERRORS},
@@ -265,9 +269,10 @@ class ActionDetailView(APIView):
 
 
 class FollowUpView(APIView):
-    """Telling the patient and the referring clinician the decision."""
+    """Telling the patient and the referring clinician the decision. A nurse specialist may
+    record when they were told (the service refuses them anything else)."""
 
-    write_roles = {Role.COORDINATOR, Role.CLINICIAN}
+    write_roles = {Role.COORDINATOR, Role.CLINICIAN, Role.NURSE_SPECIALIST}
 
     @extend_schema(
         summary="Who tells the patient, by when, and when patient and referrer were told",
@@ -280,6 +285,10 @@ class FollowUpView(APIView):
 
     @extend_schema(
         summary="Record the follow-up (coordinator, clinician; also after sign-off)",
+        description=(
+            "A nurse specialist may record patient_informed_at and referrer_informed_at only "
+            "(403 for anything else)."
+        ),
         parameters=ITEM_PARAMETERS,
         request=FollowUpInputSerializer,
         responses={200: FollowUpOutputSerializer, **WRITE_ERRORS},

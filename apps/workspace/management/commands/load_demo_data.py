@@ -27,6 +27,7 @@ from apps.meetings.services.decisions import (
     standard_of_care_list,
 )
 from apps.meetings.services.sign_off import meeting_sign_off
+from apps.meetings.services.treatment import treatment_record
 from apps.meetings.services.votes import vote_record, votes_reveal
 from apps.pathways.facts import parse_facts
 from apps.patients.services import patient_create
@@ -44,6 +45,7 @@ USERS = [
     ("oncologist", "Alex", "Reyes", Role.CLINICIAN, Specialty.MEDICAL_ONCOLOGIST),
     ("radiologist", "Jo", "Park", Role.CLINICIAN, Specialty.RADIOLOGIST),
     ("viewer", "Vic", "Lane", Role.VIEWER, Specialty.NURSE_SPECIALIST),
+    ("nurse", "Nia", "Brook", Role.NURSE_SPECIALIST, Specialty.NURSE_SPECIALIST),
 ]
 
 # (example, fictional given name, fictional family name, sex, question to the board). The
@@ -292,11 +294,33 @@ class Command(BaseCommand):
             owner=users["radiologist"],
             due_on=starts.date() + timedelta(days=14),
         )
+        action_add(
+            item=ablation,
+            actor=coordinator,
+            description="Give the patient the ablation information leaflet",
+            owner=users["nurse"],
+            due_on=starts.date() + timedelta(days=3),
+        )
         meeting_sign_off(meeting=meeting, actor=chair)
         follow_up_update(
             item=restaging,
             actor=coordinator,
             data={"patient_informer": chair, "patient_informed_at": starts + timedelta(days=1)},
+        )
+        # The clinical nurse specialist tells the ablation patient (a task on their /tasks/).
+        follow_up_update(
+            item=ablation, actor=coordinator, data={"patient_informer": users["nurse"]}
+        )
+        # The trial patient's systemic therapy has started (fictional); the other two wait
+        # for their record of the treatment given.
+        treatment_record(
+            item=extrahepatic,
+            actor=users["oncologist"],
+            data={
+                "treatment_code": "SYSTEMIC_THERAPY",
+                "started_on": min(starts.date() + timedelta(days=5), timezone.localdate()),
+                "matches": "yes",
+            },
         )
         return meeting
 

@@ -1,0 +1,179 @@
+"""My tasks: one inbox per user of what is waiting on them after the meetings, gathered from a
+list of task sources, overdue first, then by due date.
+
+A source is a function `(user, hospital, roles, today) -> list[Task]` in `TASK_SOURCES`; each
+costs a fixed number of queries (one, here) however many tasks it finds, and gives at most
+`TASKS_PER_SOURCE`. A new kind of task (the cases due for re-discussion, say) is a function
+here and a line in `TASK_SOURCES`:
+
+    def cases_to_rediscuss(user, hospital, roles, today):
+        cases = cases_due_for_rediscussion(hospital=hospital, on_or_before=today + LOOK_AHEAD)
+        return [Task(kind=REDISCUSS, ...) for case in cases[:TASKS_PER_SOURCE]]
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.choices import Role
+from apps.core.models import Hospital
+from apps.core.roles import user_hospital, user_roles
+from apps.meetings.selectors.decisions import actions_owned_open, patients_to_tell
+from apps.meetings.selectors.treatment import (
+    decisions_awaiting_treatment,
+    treatment_due_on,
+)
+
+# The kinds of task, as the page and the API name them.
+ACTION = "action"
+TELL_PATIENT = "tell_patient"
+RECORD_TREATMENT = "record_treatment"
+TASK_KINDS = {
+    ACTION: "Action",
+    TELL_PATIENT: "Tell the patient",
+    RECORD_TREATMENT: "Record the treatment given",
+}
+# Enough for any one person's week; the rest waits behind them.
+TASKS_PER_SOURCE = 200
+# Decisions older than this without a treatment record are the audit's business, not a task.
+TREATMENT_LOOKBACK = datetime.timedelta(days=365)
+# Who records the treatment given (the service's writers).
+TREATMENT_RECORDERS = {Role.COORDINATOR, Role.CLINICIAN}
+# Who may do an action or tell-the-patient task in one click.
+TRACKERS = {Role.COORDINATOR, Role.CLINICIAN, Role.NURSE_SPECIALIST}
+
+
+class Task(NamedTuple):
+    """One thing waiting on the user: what, for whom, by when, where to see it, and the
+    one-click address (a POST) that does it, or None when it is done on its own page."""
+
+    kind: str
+    id: str
+    title: str
+    patient: str
+    case_id: str
+    due_on: datetime.date | None
+    overdue: bool
+    url: str
+    done_url: str | None
+    done_label: str
+
+    @property
+    def kind_label(self) -> str:
+        return TASK_KINDS.get(self.kind, self.kind)
+
+
+TaskSource = Callable[[Any, Hospital, frozenset[str], datetime.date], list[Task]]
+
+
+def _patient(case: Any) -> str:
+    patient = case.patient
+    return f"{patient.family_name.upper()}, {patient.given_name} ({patient.mrn})"
+
+
+def _review_url(item: Any) -> str:
+    return reverse(
+        "meetings:item-review", kwargs={"meeting_id": item.meeting_id, "item_id": item.pk}
+    )
+
+
+def owned_actions(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
+) -> list[Task]:
+    can_do = bool(roles & TRACKERS)
+    return [
+        Task(
+            kind=ACTION,
+            id=str(action.pk),
+            title=action.description,
+            patient=_patient(action.agenda_item.case),
+            case_id=str(action.agenda_item.case_id),
+            due_on=action.due_on,
+            overdue=action.due_on < today,
+            url=_review_url(action.agenda_item) + "#actions",
+            done_url=reverse("workspace:task-action-done", kwargs={"action_id": action.pk})
+            if can_do
+            else None,
+            done_label="Mark done",
+        )
+        for action in actions_owned_open(user=user)[:TASKS_PER_SOURCE]
+    ]
+
+
+def patients_to_inform(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
+) -> list[Task]:
+    can_do = bool(roles & TRACKERS)
+    return [
+        Task(
+            kind=TELL_PATIENT,
+            id=str(item.pk),
+            title="The board's decision of "
+            f"{timezone.localdate(item.meeting.scheduled_for):%d %b %Y}",
+            patient=_patient(item.case),
+            case_id=str(item.case_id),
+            due_on=item.inform_patient_by,
+            overdue=item.inform_patient_by is not None and item.inform_patient_by < today,
+            url=_review_url(item) + "#follow-up",
+            done_url=reverse("workspace:task-patient-told", kwargs={"item_id": item.pk})
+            if can_do
+            else None,
+            done_label="Patient told",
+        )
+        for item in patients_to_tell(user=user)[:TASKS_PER_SOURCE]
+    ]
+
+
+def treatments_to_record(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
+) -> list[Task]:
+    if not roles & TREATMENT_RECORDERS:
+        return []
+    items = decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK)
+    tasks = []
+    for item in items[:TASKS_PER_SOURCE]:
+        due = treatment_due_on(item)
+        tasks.append(
+            Task(
+                kind=RECORD_TREATMENT,
+                id=str(item.pk),
+                title="What was started after the decision of "
+                f"{timezone.localdate(item.meeting.scheduled_for):%d %b %Y}",
+                patient=_patient(item.case),
+                case_id=str(item.case_id),
+                due_on=due,
+                overdue=due < today,
+                url=_review_url(item) + "#treatment",
+                done_url=None,
+                done_label="Record it",
+            )
+        )
+    return tasks
+
+
+TASK_SOURCES: list[TaskSource] = [owned_actions, patients_to_inform, treatments_to_record]
+
+
+def _order(task: Task) -> tuple[bool, bool, datetime.date, str]:
+    return (
+        not task.overdue,
+        task.due_on is None,
+        task.due_on or datetime.date.max,
+        task.kind,
+    )
+
+
+def my_tasks(*, user: Any) -> list[Task]:
+    """Everything waiting on the user, overdue first, then by due date (undated last)."""
+    hospital = user_hospital(user)
+    roles = user_roles(user)
+    if hospital is None or not roles:
+        return []
+    today = timezone.localdate()
+    tasks = [task for source in TASK_SOURCES for task in source(user, hospital, roles, today)]
+    return sorted(tasks, key=_order)

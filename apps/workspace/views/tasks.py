@@ -1,0 +1,91 @@
+"""My tasks: the user's inbox page, and the one-click POSTs that do a task (mark an action
+done, record that the patient was told). Each POST answers the task list again for htmx (the
+full list on /tasks/, the short one on the dashboard); without JavaScript it redirects back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import has_role
+from apps.meetings.selectors.decisions import action_of_hospital, agenda_item_of_hospital
+from apps.meetings.services.decisions import action_update, follow_up_update
+
+from ..inbox import TRACKERS, my_tasks
+
+TASK_LIST = "workspace/_tasks.html"
+# The dashboard's panel shows the first few; the page shows them all.
+DASHBOARD_TASKS = 5
+# Where a task was done from: the page and its htmx answer (never a URL from the request).
+VIEWS = {"tasks": "workspace:tasks", "home": "home"}
+
+
+def tasks_context(user: Any, *, view: str, error: ApplicationError | None = None) -> dict:
+    tasks = my_tasks(user=user)
+    shown = tasks[:DASHBOARD_TASKS] if view == "home" else tasks
+    return {
+        "tasks": shown,
+        "task_total": len(tasks),
+        "task_overdue": sum(task.overdue for task in tasks),
+        "task_view": view,
+        "task_error": error,
+    }
+
+
+@login_required
+@require_GET
+def tasks_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "workspace/tasks.html", tasks_context(request.user, view="tasks"))
+
+
+def _done(request: HttpRequest, do: Any) -> HttpResponse:
+    if not has_role(request.user, *TRACKERS):
+        raise PermissionDenied("Your role does not allow this.")
+    view = request.POST.get("view", "tasks")
+    view = view if view in VIEWS else "tasks"
+    try:
+        do()
+    except ApplicationError as error:
+        if error.status == 404:
+            raise Http404(error.message) from error
+        context = tasks_context(request.user, view=view, error=error)
+        if request.htmx:
+            return render(request, TASK_LIST, context, status=error.status)
+        return render(request, "workspace/tasks.html", context, status=error.status)
+    if request.htmx:
+        return render(request, TASK_LIST, tasks_context(request.user, view=view))
+    return redirect(reverse(VIEWS[view]) + "#my-tasks")
+
+
+@login_required
+@require_POST
+def task_action_done(request: HttpRequest, action_id: Any) -> HttpResponse:
+    """Mark one of the hospital's actions done."""
+
+    def do() -> None:
+        action = action_of_hospital(user=request.user, action_id=action_id)
+        action_update(action=action, actor=request.user, data={"done": True})
+
+    return _done(request, do)
+
+
+@login_required
+@require_POST
+def task_patient_told(request: HttpRequest, item_id: Any) -> HttpResponse:
+    """Record that the patient was told the decision, now."""
+
+    def do() -> None:
+        item = agenda_item_of_hospital(user=request.user, item_id=item_id)
+        follow_up_update(
+            item=item, actor=request.user, data={"patient_informed_at": timezone.now()}
+        )
+
+    return _done(request, do)
