@@ -9,9 +9,16 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.words import register_choices, register_vocabulary
 
-        from .choices import DECISION_FLAGS, Agreement, DepartureReason, Intent, MeetingStatus
+        from .choices import (
+            DECISION_FLAGS,
+            Agreement,
+            DepartureReason,
+            Intent,
+            MeetingStatus,
+            PostponementReason,
+        )
 
-        register_choices(MeetingStatus, Intent, Agreement, DepartureReason)
+        register_choices(MeetingStatus, Intent, Agreement, DepartureReason, PostponementReason)
         register_vocabulary("DecisionFlag", DECISION_FLAGS)
         from . import case_checks
 
