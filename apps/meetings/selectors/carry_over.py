@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from apps.core.models import Hospital
+from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Meeting
@@ -38,4 +39,19 @@ def cases_waiting_for_meeting(*, hospital: Hospital) -> QuerySet[AgendaItem]:
         .exclude(postponement_reason="")
         .select_related("case__patient", "meeting", "postponed_by")
         .order_by("meeting__scheduled_for", "position")
+    )
+
+
+def case_waiting_for_meeting(*, case: MdtCase) -> AgendaItem | None:
+    """The case's postponement that no later meeting has taken yet (with its signed-off
+    `meeting`), or None. The caller has fetched the case through a selector scoped to the
+    user."""
+    return (
+        AgendaItem.objects.filter(
+            case=case, meeting__status=MeetingStatus.CLOSED, moved_to__isnull=True
+        )
+        .exclude(postponement_reason="")
+        .select_related("meeting")
+        .order_by("-meeting__scheduled_for")
+        .first()
     )
