@@ -5,6 +5,8 @@ call, and proposed on the agenda of a meeting on or after that date."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.meetings.models import AgendaItem, Decision
@@ -249,3 +251,32 @@ def test_the_case_pages_show_a_due_rediscussion(client, viewer, chair, clinician
 
     assert "Due for re-discussion" in case_page and "3 Feb 2026: Restage" in case_page
     assert "Due for re-discussion" in history
+
+
+def test_the_proposed_list_does_not_add_queries_per_case(
+    client, coordinator, meeting, add_case, chair, clinician, hospital
+):
+    items = [add_case() for _ in range(3)]
+    for item in items:
+        decision_record(
+            item=item,
+            actor=clinician,
+            data={**AGREE, "rediscuss_in_weeks": 2, "rediscuss_reason": "Restage"},
+        )
+    meeting_sign_off(meeting=meeting, actor=chair)
+    later = MeetingFactory(hospital=hospital, scheduled_for=meeting.scheduled_for + 3 * WEEK)
+    client.force_login(coordinator)
+    url = reverse("meetings:meeting-detail", args=[later.pk])
+    client.get(url)  # the session and the user's groups are cached by the first request
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page.count('name="case" value=')
+
+    three = count_queries()
+    Decision.objects.filter(agenda_item=items[0]).update(rediscuss_on=MEETING_DAY + 30 * WEEK)
+    two = count_queries()
+
+    assert (three[1], two[1]) == (3, 2)
+    assert three[0] == two[0]

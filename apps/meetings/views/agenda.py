@@ -31,7 +31,14 @@ from ..services.agenda_moves import (
     agenda_item_postpone_withdraw,
 )
 from .common import item_or_404, meeting_or_404, render_page, require_role
-from .meetings import DETAIL, agenda_context, awaiting_cases, detail_context, later_meetings
+from .meetings import (
+    AGENDA_CHANGED,
+    DETAIL,
+    agenda_context,
+    awaiting_cases,
+    detail_context,
+    later_meetings,
+)
 
 
 def _answer(
@@ -48,7 +55,9 @@ def _answer(
         context = detail_context(request, meeting, agenda={"add_form": add_form, "error": error})
         return render_page(request, DETAIL, None, context, status=status)
     context = agenda_context(request, meeting, add_form=add_form, error=error)
-    return render_page(request, DETAIL, "agenda", context, status=status)
+    # The sign-off panel lists the cases it will carry over: it fetches itself again.
+    trigger = AGENDA_CHANGED if status < 400 else None
+    return render_page(request, DETAIL, "agenda", context, status=status, trigger=trigger)
 
 
 def meeting_url(meeting: Meeting) -> str:

@@ -52,6 +52,8 @@ DETAIL = "meetings/meeting_detail.html"
 PAGE_SIZE = 20
 # The event the quorum badge listens for (HX-Trigger) to fetch itself again.
 QUORUM_CHANGED = "quorum-changed"
+# The event the sign-off panel listens for to fetch itself again (its carry-over preview).
+AGENDA_CHANGED = "agenda-changed"
 
 
 def quorum_shown(meeting: Meeting) -> dict[str, Any]:
