@@ -15,6 +15,7 @@ class MeetingsConfig(AppConfig):
             DepartureReason,
             Intent,
             MeetingStatus,
+            PostponementReason,
             TreatmentMatch,
             TreatmentVarianceReason,
         )
@@ -24,6 +25,7 @@ class MeetingsConfig(AppConfig):
             Intent,
             Agreement,
             DepartureReason,
+            PostponementReason,
             TreatmentMatch,
             TreatmentVarianceReason,
         )

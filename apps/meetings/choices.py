@@ -58,6 +58,19 @@ class TreatmentVarianceReason(models.TextChoices):
 # The treatment code of something started that is not one of the decision's plan codes.
 OTHER_TREATMENT = "other"
 
+
+class PostponementReason(models.TextChoices):
+    """Why a case on the agenda was not discussed and waits for a later meeting (coded, for the
+    board's postponement rate and reasons)."""
+
+    IMAGING_NOT_READY = "imaging_not_ready", "Imaging not ready"
+    PATHOLOGY_NOT_READY = "pathology_not_ready", "Pathology not ready"
+    PATIENT_NOT_FIT = "patient_not_fit", "Patient not fit"
+    KEY_CLINICIAN_ABSENT = "key_clinician_absent", "Key clinician absent"
+    OUT_OF_TIME = "out_of_time", "Out of time"
+    OTHER = "other", "Other"
+
+
 # The specialties a meeting needs present to be quorate: the core team of
 # synchronous-crlm-review-2024 (Conclusion), within the full team of
 # liver-metastasis-concepts-review (Conclusions).

@@ -21,6 +21,7 @@ from .choices import (
     Agreement,
     DepartureReason,
     Intent,
+    PostponementReason,
     TreatmentMatch,
     TreatmentVarianceReason,
 )
@@ -129,6 +130,22 @@ class AgendaMoveForm(forms.Form):
         self.fields["meeting"].queryset = meetings
 
 
+class PostponeForm(forms.Form):
+    """Postponing an undiscussed case: the coded reason, and words for "other". The sign-off
+    carries it to the next meeting."""
+
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason…"), *PostponementReason.choices], label="Reason"
+    )
+    reason_detail = forms.CharField(
+        required=False, max_length=2000, label="In words", help_text="Required for other."
+    )
+
+    def __init__(self, *args: Any, item_id: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"postpone-{item_id}-%s" if item_id else "postpone_%s")
+        super().__init__(*args, **kwargs)
+
+
 class AttendanceForm(forms.Form):
     """A colleague recorded present. Those already present are not offered."""
 
@@ -214,6 +231,21 @@ class DecisionForm(forms.Form):
         help_text="The plan's codes, this text, or both.",
     )
     intent = forms.ChoiceField(choices=Intent.choices, widget=forms.RadioSelect)
+    rediscuss_on = forms.DateField(
+        required=False,
+        label="Bring the case back on",
+        widget=IsoDateInput(),
+        help_text="A date, or a number of weeks below; leave both empty for no re-discussion.",
+    )
+    rediscuss_in_weeks = forms.IntegerField(
+        required=False, min_value=1, max_value=104, label="Or in this many weeks"
+    )
+    rediscuss_reason = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Why it comes back",
+        help_text="In short, e.g. restage after 4 cycles.",
+    )
     # The revision the form was made on: a stale one is refused (409) instead of overwriting.
     revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -322,6 +354,17 @@ class SignOffForm(forms.Form):
         label="I have checked every decision: sign the meeting off",
         error_messages={"required": "Tick the box to confirm the sign-off."},
     )
+    carry_to = MeetingChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="Carry undiscussed cases to",
+        empty_label="The next meeting",
+    )
+
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            self.fields["carry_to"].queryset = meetings
 
 
 class AddToMeetingForm(forms.Form):

@@ -19,6 +19,7 @@ from .choices import (
     DepartureReason,
     Intent,
     MeetingStatus,
+    PostponementReason,
     TreatmentMatch,
     TreatmentVarianceReason,
 )
@@ -79,8 +80,12 @@ class Meeting(BaseModel):
 
 class AgendaItem(BaseModel):
     """A case on a meeting's agenda, in order: who presents it, the question put to the board,
-    whether it moved to a later meeting, when the surgeons' votes were revealed, and the
-    follow-up of telling the patient and the referring clinician."""
+    whether it was postponed (why, by whom, when) and the later meeting it moved to, the earlier
+    meeting's agenda case it was carried from, when the surgeons' votes were revealed, and the
+    follow-up of telling the patient and the referring clinician.
+
+    A postponed case with no later meeting yet (`moved_to` empty on a signed-off meeting) is
+    waiting for a meeting: the next agenda it is put on links back to it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     case = models.ForeignKey(MdtCase, on_delete=models.PROTECT, related_name="agenda_items")
@@ -98,6 +103,27 @@ class AgendaItem(BaseModel):
         blank=True,
         related_name="+",
         help_text="The later meeting the case moved to, undiscussed here.",
+    )
+    postponement_reason = models.CharField(
+        max_length=32,
+        choices=PostponementReason.choices,
+        blank=True,
+        help_text="Why the case was not discussed here; blank when it was not postponed.",
+    )
+    postponement_detail = models.TextField(
+        blank=True, help_text="The reason in words (required for other)."
+    )
+    postponed_at = models.DateTimeField(null=True, blank=True)
+    postponed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carried_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        help_text="The earlier meeting's agenda case this one was carried from, undiscussed.",
     )
     votes_revealed_at = models.DateTimeField(null=True, blank=True)
     votes_revealed_by = models.ForeignKey(
@@ -134,6 +160,22 @@ class AgendaItem(BaseModel):
                 fields=["meeting", "case"], name="agenda_case_once_per_meeting"
             ),
             models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_unique"),
+            one_of(
+                "postponement_reason",
+                [*PostponementReason.values, ""],
+                "agenda_postponement_reason_valid",
+            ),
+            # A postponement says who and when; "other" says why in words.
+            models.CheckConstraint(
+                condition=Q(postponement_reason="", postponed_at__isnull=True)
+                | (~Q(postponement_reason="") & Q(postponed_at__isnull=False)),
+                name="agenda_postponement_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(postponement_reason=PostponementReason.OTHER)
+                | ~Q(postponement_detail=""),
+                name="agenda_postponement_other_explained",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +184,10 @@ class AgendaItem(BaseModel):
     @property
     def board_question(self) -> str:
         return self.question or self.case.question
+
+    @property
+    def postponed(self) -> bool:
+        return bool(self.postponement_reason)
 
 
 class Attendance(BaseModel):
@@ -230,6 +276,14 @@ class Decision(BaseModel):
         help_text="Listed as standard of care: the pathway's primary recommendation, undiscussed.",
     )
     quorate = models.BooleanField(help_text="Whether the meeting was quorate when recorded.")
+    rediscuss_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The board asks for the case back on or after this day (e.g. to restage).",
+    )
+    rediscuss_reason = models.CharField(
+        max_length=200, blank=True, help_text='Why, in short ("restage after 4 cycles").'
+    )
     amendment_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -255,6 +309,11 @@ class Decision(BaseModel):
                 name="decision_amendment_explained",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="decision_version_positive"),
+            models.CheckConstraint(
+                condition=Q(rediscuss_on__isnull=True, rediscuss_reason="")
+                | (Q(rediscuss_on__isnull=False) & ~Q(rediscuss_reason="")),
+                name="decision_rediscussion_explained",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,15 @@ urlpatterns = [
     ),
     path(f"{MEETING}agenda/<uuid:item_id>/remove/", agenda.agenda_remove, name="agenda-remove"),
     path(f"{MEETING}agenda/<uuid:item_id>/move/", agenda.agenda_move, name="agenda-move"),
+    path(
+        f"{MEETING}agenda/<uuid:item_id>/postpone/", agenda.agenda_postpone, name="agenda-postpone"
+    ),
+    path(
+        f"{MEETING}agenda/<uuid:item_id>/postpone/withdraw/",
+        agenda.agenda_postpone_withdraw,
+        name="agenda-postpone-withdraw",
+    ),
+    path(f"{MEETING}agenda/proposed/", agenda.agenda_add_proposed, name="agenda-add-proposed"),
     path(f"{MEETING}attendance/", attendance.attendance_add_page, name="attendance-add"),
     path(
         f"{MEETING}attendance/<uuid:attendance_id>/remove/",

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "IntentEnum": "apps.meetings.choices.Intent",
         "AgreementEnum": "apps.meetings.choices.Agreement",
         "DepartureReasonEnum": "apps.meetings.choices.DepartureReason",
+        "PostponementReasonEnum": "apps.meetings.choices.PostponementReason",
     },
 }
 

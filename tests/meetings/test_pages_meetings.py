@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings.models import AgendaItem, Attendance, Meeting
+from apps.meetings.models import AgendaItem, Attendance, DecisionAction, Meeting
 from apps.meetings.services.attendance import attendance_add
 from apps.meetings.services.decisions import decision_record
 from tests.factories import CaseFactory, MeetingFactory
@@ -341,9 +341,18 @@ def test_viewer_cannot_sign_off(client, viewer, meeting):
     assert response.status_code == 403
 
 
-def test_sign_off_refused_names_the_undecided_cases(client, meeting, item, add_case, clinician):
+def test_sign_off_refused_names_the_undecided_cases_with_actions(
+    client, meeting, item, add_case, clinician
+):
     agree(item, clinician)
     undecided = add_case()
+    DecisionAction.objects.create(
+        agenda_item=undecided,
+        description="Book a scan",
+        owner=clinician,
+        due_on=meeting.scheduled_for.date(),
+        created_by=clinician,
+    )
     client.force_login(meeting.chair)
     page = client.get(detail_url(meeting)).content.decode()
     assert 'id="meeting-sign-off"' in page and ">Sign off</button>" in page
@@ -352,8 +361,8 @@ def test_sign_off_refused_names_the_undecided_cases(client, meeting, item, add_c
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Every case on the agenda needs a decision" in page
-    assert f"({undecided.case.patient.mrn}): No decision recorded" in page
+    assert "cannot be carried to a later meeting" in page
+    assert f"({undecided.case.patient.mrn}): Actions are recorded but no decision" in page
     meeting.refresh_from_db()
     assert meeting.status == "in_progress"
 

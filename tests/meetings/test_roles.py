@@ -75,6 +75,20 @@ ROUTES = [
         lambda w: {"meeting": str(w["later"].id)},
         _with(COORDINATOR_ONLY, 201),
     ),
+    (
+        "api:agenda-item-postpone",
+        "post",
+        _item("to_postpone", "agenda-item-postpone"),
+        lambda w: {"reason": "imaging_not_ready"},
+        _with(BOTH, 200),
+    ),
+    (
+        "api:agenda-item-postpone",
+        "delete",
+        _item("postponed", "agenda-item-postpone"),
+        None,
+        _with(BOTH, 200),
+    ),
     ("api:agenda-item-votes", "get", _item("to_vote", "agenda-item-votes"), None, ALL_READ),
     (
         "api:agenda-item-votes",
@@ -361,6 +375,16 @@ class World(dict):
 
     def _make_to_move(self):
         return self._agenda_item()
+
+    def _make_to_postpone(self):
+        return self._agenda_item()
+
+    def _make_postponed(self):
+        item = self._agenda_item()
+        AgendaItem.objects.filter(pk=item.pk).update(
+            postponement_reason="out_of_time", postponed_at=self.STARTS
+        )
+        return item
 
     def _make_decided(self):
         item = self._agenda_item()

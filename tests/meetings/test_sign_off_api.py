@@ -1,6 +1,7 @@
-"""The chair's sign-off: only of a meeting in progress whose every case is decided or moved; it
-closes the meeting, signs the draft decisions and marks the decided cases discussed, audited
-with the chair as author. Afterwards the decisions change only by amendment."""
+"""The chair's sign-off: only of a meeting in progress; it closes the meeting, signs the draft
+decisions and marks the decided cases discussed, audited with the chair as author (the carrying
+of undiscussed cases is test_postponement_carry_over.py). Afterwards the decisions change only
+by amendment."""
 
 import pytest
 from django.urls import reverse
@@ -66,19 +67,27 @@ def test_sign_off_of_a_meeting_without_cases(client_for, chair, meeting):
     assert _sign_off(client_for(chair), meeting).status_code == 200
 
 
-def test_sign_off_names_each_undecided_case_by_position(
+def test_sign_off_names_each_undecided_case_with_actions_by_position(
     client_for, chair, clinician, meeting, add_case
 ):
     first = add_case()
-    add_case(), add_case()
+    _, second, third = add_case(), add_case(), add_case()
     _decide(client_for(clinician), first)
+    for stranded in (second, third):
+        DecisionAction.objects.create(
+            agenda_item=stranded,
+            description="Book a scan",
+            owner=clinician,
+            due_on=meeting.scheduled_for.date(),
+            created_by=clinician,
+        )
 
     response = _sign_off(client_for(chair), meeting)
 
     assert response.status_code == 409
     assert response.json()["errors"] == {
-        "agenda[1]": ["No decision recorded (position 2)."],
-        "agenda[2]": ["No decision recorded (position 3)."],
+        "agenda[2]": ["Actions are recorded but no decision: decide it or remove them."],
+        "agenda[3]": ["Actions are recorded but no decision: decide it or remove them."],
     }
     meeting.refresh_from_db()
     assert (meeting.status, meeting.signed_off_at) == ("in_progress", None)

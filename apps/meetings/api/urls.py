@@ -5,7 +5,12 @@ agenda list are the router's MeetingViewSet). Ids are <str:...>: a malformed one
 
 from django.urls import path
 
-from .views.agenda import AgendaItemMoveView, AgendaReorderView, CaseMeetingsView
+from .views.agenda import (
+    AgendaItemMoveView,
+    AgendaItemPostponeView,
+    AgendaReorderView,
+    CaseMeetingsView,
+)
 from .views.attendance import AttendanceDetailView, AttendanceListView
 from .views.concordance import ConcordanceView
 from .views.decisions import (
@@ -41,6 +46,7 @@ urlpatterns = [
         name="meeting-agenda-reorder",
     ),
     path(f"{ITEM}move/", AgendaItemMoveView.as_view(), name="agenda-item-move"),
+    path(f"{ITEM}postpone/", AgendaItemPostponeView.as_view(), name="agenda-item-postpone"),
     path(f"{ITEM}votes/", VoteListView.as_view(), name="agenda-item-votes"),
     path(f"{ITEM}votes/reveal/", VoteRevealView.as_view(), name="agenda-item-votes-reveal"),
     path(

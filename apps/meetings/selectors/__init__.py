@@ -46,7 +46,9 @@ def meeting_get(*, user: Any, meeting_id: Any) -> Meeting:
 
 def agenda_list(*, meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
-        meeting.agenda_items.select_related("case__patient", "presenter", "moved_to")
+        meeting.agenda_items.select_related(
+            "case__patient", "presenter", "moved_to", "postponed_by", "carried_from__meeting"
+        )
         .prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.order_by("version")),
         )
@@ -60,7 +62,7 @@ def agenda_item_get(*, user: Any, meeting_id: Any, item_id: Any) -> AgendaItem:
         AgendaItem.objects.filter(
             meeting__in=meeting_list(user=user), meeting_id=_uuid(meeting_id), pk=_uuid(item_id)
         )
-        .select_related("meeting__chair", "case__patient", "presenter", "moved_to")
+        .select_related("meeting__chair", "case__patient", "presenter", "moved_to", "postponed_by")
         .first()
     )
     if item is None:

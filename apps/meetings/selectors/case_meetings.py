@@ -1,5 +1,6 @@
 """A case's history across meetings: every agenda it was on, in meeting order, with what became
-of it there (moved on, votes, the decision and its versions). The caller fetches the case with
+of it there (postponed and why, carried on or waiting for a meeting, votes, the decision and its
+versions). The caller fetches the case with
 `apps.patients.selectors.case_list(user=...)`; a case's agenda items are only ever on its own
 hospital's meetings, so nothing further needs scoping."""
 
@@ -17,7 +18,7 @@ def case_meetings(*, case: MdtCase) -> QuerySet[AgendaItem]:
     with its decision versions prefetched: two queries however many meetings."""
     return (
         AgendaItem.objects.filter(case=case)
-        .select_related("meeting", "case")
+        .select_related("meeting", "case", "moved_to", "postponed_by", "carried_from__meeting")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("version")))
         .annotate(votes_recorded=Count("votes"))
         .order_by("meeting__scheduled_for", "meeting__created_at", "id")

@@ -59,7 +59,11 @@ CONTENT_FIELDS = (
     ("departure_detail", "departure_detail"),
     ("listed_not_discussed", "listed_not_discussed"),
     ("quorate", "quorate"),
+    ("rediscuss_on", "rediscuss_on"),
+    ("rediscuss_reason", "rediscuss_reason"),
 )
+# How far ahead a decision may ask for the case back.
+REDISCUSS_WINDOW = datetime.timedelta(days=2 * 365)
 
 
 class Recorded(NamedTuple):
@@ -75,6 +79,12 @@ def _require_not_moved(item: AgendaItem) -> None:
         raise ApplicationError(
             "The case moved to a later meeting: it is decided there, not here.",
             errors={"": [f"Work on the case at meeting {item.moved_to_id}."]},
+            status=409,
+        )
+    if item.postponement_reason:
+        raise ApplicationError(
+            "The case is postponed at this meeting: withdraw the postponement to decide it here.",
+            errors={"postponement": ["DELETE the agenda case's postponement first."]},
             status=409,
         )
 
@@ -298,9 +308,11 @@ def _content(item: AgendaItem, data: dict[str, Any]) -> dict[str, Any]:
             errors["departure_detail"] = [
                 "Required when the decision modifies or departs from the recommendation."
             ]
+    rediscussion = _rediscussion(item, data, errors)
     if errors:
         raise ApplicationError("Invalid input: see the errors for each field.", errors=errors)
     return {
+        **rediscussion,
         "recommendation": snapshot,
         "plan_codes": plan_codes,
         "plan_text": plan_text,
@@ -309,6 +321,47 @@ def _content(item: AgendaItem, data: dict[str, Any]) -> dict[str, Any]:
         "departure_reason": departure_reason,
         "departure_detail": departure_detail,
     }
+
+
+def _rediscussion(
+    item: AgendaItem, data: dict[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """When the board wants the case back: `rediscuss_on` (a date) or `rediscuss_in_weeks`
+    (counted from the meeting's day), one of them, with a short `rediscuss_reason`. Problems
+    are added to `errors` by field."""
+    on = data.get("rediscuss_on")
+    weeks = data.get("rediscuss_in_weeks")
+    reason = (data.get("rediscuss_reason") or "").strip()
+    meeting_day = timezone.localdate(item.meeting.scheduled_for)
+    if on is not None and weeks is not None:
+        message = "Give a date or a number of weeks, not both."
+        errors["rediscuss_on"] = [message]
+        errors["rediscuss_in_weeks"] = [message]
+        return {}
+    if weeks is not None:
+        if not 1 <= weeks <= REDISCUSS_WINDOW.days // 7:
+            errors["rediscuss_in_weeks"] = [
+                f"From 1 to {REDISCUSS_WINDOW.days // 7} weeks after the meeting."
+            ]
+            return {}
+        on = meeting_day + datetime.timedelta(weeks=weeks)
+    if on is None:
+        if reason:
+            errors["rediscuss_on"] = [
+                "Give the date (or rediscuss_in_weeks) the case is to come back, or leave "
+                "the reason out."
+            ]
+        return {"rediscuss_on": None, "rediscuss_reason": ""}
+    if not meeting_day < on <= meeting_day + REDISCUSS_WINDOW:
+        errors["rediscuss_on"] = [
+            f"Must be after the meeting's day ({meeting_day:%d %b %Y}) and within "
+            f"{REDISCUSS_WINDOW.days // 365} years of it."
+        ]
+    if not reason:
+        errors["rediscuss_reason"] = ['Say why, in short ("restage after 4 cycles").']
+    elif len(reason) > 200:
+        errors["rediscuss_reason"] = ["At most 200 characters."]
+    return {"rediscuss_on": on, "rediscuss_reason": reason}
 
 
 # --- decisions ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .checks import (
     require_not_signed_off,
 )
 from .presenting import presentation_close
+from .waiting import link_waiting_postponement
 
 OPEN_CASE_STATUSES = {CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED}
 
@@ -205,8 +206,17 @@ def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, case: MdtCase, actor: Any, presenter: Any = None, question: str = ""
+    *,
+    meeting: Meeting,
+    case: MdtCase,
+    actor: Any,
+    presenter: Any = None,
+    question: str = "",
+    carried_from: AgendaItem | None = None,
 ) -> AgendaItem:
+    """Put the case on the agenda, last. `carried_from` is the earlier meeting's agenda case it
+    comes from undiscussed (services.agenda_moves); otherwise a case waiting for a meeting is
+    linked to its postponement (services.waiting)."""
     if case.patient.hospital_id != meeting.hospital_id:
         raise ApplicationError("Unknown case.", errors={"case": ["Not a case of this hospital."]})
     require_member(presenter, meeting.hospital, "presenter")
@@ -228,8 +238,11 @@ def agenda_item_add(
         presenter=presenter,
         question=question,
         position=(top or 0) + 1,
+        carried_from=carried_from,
     )
     save_audited(item, actor=actor)
+    if carried_from is None:
+        link_waiting_postponement(item=item, actor=actor)
     if case.status == CaseStatus.AWAITING_DISCUSSION:
         _set_case_status(case, CaseStatus.SCHEDULED, actor)
     return item

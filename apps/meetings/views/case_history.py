@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.choices import Role
@@ -20,6 +21,7 @@ from ..choices import Agreement, MeetingStatus
 from ..forms import AddToMeetingForm, add_service_errors
 from ..selectors import meeting_list
 from ..selectors.case_meetings import case_meetings
+from ..selectors.rediscussion import case_rediscussion
 from ..services import agenda_item_add
 from .common import require_role
 
@@ -35,6 +37,7 @@ def case_history(request: HttpRequest, case_id: Any) -> HttpResponse:
     items = list(case_meetings(case=case))
     for item in items:
         item.versions = list(item.decisions.all())
+    rediscussion = case_rediscussion(case=case)
     return render(
         request,
         "meetings/case_history.html",
@@ -44,6 +47,9 @@ def case_history(request: HttpRequest, case_id: Any) -> HttpResponse:
             "items": items,
             "agreements": dict(Agreement.choices),
             "can_add": has_role(request.user, Role.COORDINATOR),
+            "rediscussion": rediscussion,
+            "rediscussion_due": rediscussion is not None
+            and rediscussion.rediscuss_on <= timezone.localdate(),
         },
     )
 

@@ -20,7 +20,7 @@ from apps.core.roles import user_hospital, user_roles
 from apps.patients.choices import CaseStatus
 from apps.patients.selectors import case_list
 
-from ..choices import MeetingStatus
+from ..choices import MeetingStatus, PostponementReason
 from ..forms import (
     AgendaAddForm,
     AttendanceForm,
@@ -39,10 +39,11 @@ from ..selectors import (
     meeting_quorum,
     with_case_counts,
 )
+from ..selectors.rediscussion import cases_due_for_rediscussion
 from ..services import meeting_create, meeting_update
 from ..services.meetings import meeting_start_warning
 from ..services.presenting import can_drive
-from ..services.sign_off import meeting_sign_off
+from ..services.sign_off import meeting_sign_off, next_meeting
 from .common import meeting_or_404, render_page, require_role
 from .panels import meeting_panels
 from .present import duration, spent_seconds
@@ -51,6 +52,8 @@ DETAIL = "meetings/meeting_detail.html"
 PAGE_SIZE = 20
 # The event the quorum badge listens for (HX-Trigger) to fetch itself again.
 QUORUM_CHANGED = "quorum-changed"
+# The event the sign-off panel listens for to fetch itself again (its carry-over preview).
+AGENDA_CHANGED = "agenda-changed"
 
 
 def quorum_shown(meeting: Meeting) -> dict[str, Any]:
@@ -70,11 +73,13 @@ def abilities(user: Any, meeting: Meeting) -> dict[str, bool]:
     coordinator = Role.COORDINATOR in roles
     clinician = Role.CLINICIAN in roles
     is_open = meeting.status != MeetingStatus.CLOSED
+    chair = meeting.chair_id is not None and meeting.chair_id == user.pk
     return {
         "coordinator": coordinator,
         "clinician": clinician,
-        "chair": meeting.chair_id is not None and meeting.chair_id == user.pk,
+        "chair": chair,
         "edit_agenda": coordinator and is_open,
+        "postpone": (coordinator or clinician) and is_open,
         "edit_attendance": coordinator and is_open,
         "start": coordinator and meeting.status == MeetingStatus.SCHEDULED,
         "sign_off": meeting.chair_id == user.pk and meeting.status == MeetingStatus.IN_PROGRESS,
@@ -123,6 +128,16 @@ def agenda_context(
             cases=awaiting_cases(request), hospital=hospital
         )
         context["move_targets"] = list(later_meetings(request, meeting))
+        # Cases a decision asked back by this meeting's day: proposed for its agenda.
+        context["proposed"] = list(
+            cases_due_for_rediscussion(
+                hospital=hospital, on_or_before=timezone.localdate(meeting.scheduled_for)
+            ).filter(agenda_item__meeting__scheduled_for__lt=meeting.scheduled_for)
+        )
+    if can["postpone"]:
+        context["postpone_reasons"] = PostponementReason.choices
+    # What left (or leaves, at sign-off) this meeting undiscussed: postponed or moved on.
+    context["carry_over"] = [item for item in items if item.postponement_reason or item.moved_to]
     return context
 
 
@@ -167,9 +182,15 @@ def status_context(
     error: ApplicationError | None = None,
     start_form: StartForm | None = None,
 ) -> dict[str, Any]:
+    can = abilities(request.user, meeting)
+    context: dict[str, Any] = {}
+    if can["sign_off"]:
+        form = form or SignOffForm(meetings=later_meetings(request, meeting))
+        context["carry_default"] = next_meeting(meeting)
     return {
+        **context,
         "meeting": meeting,
-        "can": abilities(request.user, meeting),
+        "can": can,
         "sign_off_form": form or SignOffForm(),
         "start_form": start_form or StartForm(),
         "start_warning": meeting_start_warning(meeting),
@@ -181,13 +202,18 @@ def status_context(
 def detail_context(request: HttpRequest, meeting: Meeting, **parts: Any) -> dict[str, Any]:
     """The whole meeting page; `parts` carries a panel's bound form and error, by panel:
     agenda={...}, attendance={...}, status={...}."""
-    return {
+    context = {
         **agenda_context(request, meeting, **parts.get("agenda", {})),
         **attendance_context(request, meeting, **parts.get("attendance", {})),
         **status_context(request, meeting, **parts.get("status", {})),
         "panels": meeting_panels(request, meeting),
         "can_drive": can_drive(meeting, request.user),
     }
+    # The cases the sign-off will carry to a later meeting (no decision, not moved yet).
+    context["carry_preview"] = [
+        item for item in context["agenda"] if not item.current_decision and not item.moved_to
+    ]
+    return context
 
 
 @login_required
@@ -283,15 +309,18 @@ def meeting_start(request: HttpRequest, meeting_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_sign_off_page(request: HttpRequest, meeting_id: Any) -> HttpResponse:
-    """The chair signs the meeting off; a refusal (not the chair, cases undecided) shows the
-    service's message and what it names beside the button."""
+    """The chair signs the meeting off, its undiscussed cases carried to the meeting chosen (or
+    the next); a refusal (not the chair, an undecided case with actions) shows the service's
+    message and what it names beside the button."""
     require_role(request, Role.COORDINATOR, Role.CLINICIAN)
     meeting = meeting_or_404(request, meeting_id)
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, meetings=later_meetings(request, meeting))
     if not form.is_valid():
         return _status_refused(request, meeting, None, form)
     try:
-        meeting_sign_off(meeting=meeting, actor=request.user)
+        meeting_sign_off(
+            meeting=meeting, actor=request.user, carry_to=form.cleaned_data.get("carry_to")
+        )
     except ApplicationError as error:
         return _status_refused(request, meeting, error, form)
     return _after_status_change(request, meeting)

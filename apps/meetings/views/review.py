@@ -117,6 +117,8 @@ def _decision_initial(decision: Any) -> dict[str, Any]:
         "plan_codes": decision.plan_codes,
         "plan_text": decision.plan_text,
         "intent": decision.intent,
+        "rediscuss_on": decision.rediscuss_on,
+        "rediscuss_reason": decision.rediscuss_reason,
         "revision": decision.revision,
     }
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.casefacts.selectors import case_facts_raw, case_with_facts
@@ -24,6 +25,8 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
+from apps.meetings.selectors.carry_over import case_waiting_for_meeting
+from apps.meetings.selectors.rediscussion import case_rediscussion
 from apps.meetings.selectors.treatment import case_decided_items
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION
@@ -272,6 +275,19 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "can_edit": has_role(request.user, Role.COORDINATOR)
         and case.status not in FINISHED_STATUSES,
         "recalculate_error": None,
+        **_meeting_follow_up(case),
+    }
+
+
+def _meeting_follow_up(case: MdtCase) -> dict[str, Any]:
+    """Whether a decision asked for the case back (and whether that is due), and whether the
+    case is waiting for a meeting after a postponement."""
+    rediscussion = case_rediscussion(case=case)
+    return {
+        "rediscussion": rediscussion,
+        "rediscussion_due": rediscussion is not None
+        and rediscussion.rediscuss_on <= timezone.localdate(),
+        "waiting_for_meeting": case_waiting_for_meeting(case=case),
     }
 
 

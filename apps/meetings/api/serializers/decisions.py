@@ -102,6 +102,8 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
             "listed_not_discussed",
             "quorate",
             "flags",
+            "rediscuss_on",
+            "rediscuss_reason",
             "amendment_reason",
             "recorded_by",
             "revision",
@@ -143,6 +145,24 @@ class DecisionInputSerializer(InputSerializer):
         required=False,
         max_length=2000,
         help_text="Required unless agreement is agree (then left out).",
+    )
+    rediscuss_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The board asks for the case back on or after this day (or rediscuss_in_weeks).",
+    )
+    rediscuss_in_weeks = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=104,
+        help_text="Or: back this many weeks after the meeting's day (not with rediscuss_on).",
+    )
+    rediscuss_reason = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=200,
+        help_text='Why, in short ("restage after 4 cycles"); required with a date or weeks.',
     )
     revision = StrictIntegerField(
         min_value=1,

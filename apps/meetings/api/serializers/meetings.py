@@ -9,7 +9,7 @@ from apps.core.api.fields import HospitalUserField
 from apps.core.api.serializers import InputSerializer
 from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseField
 
-from ...choices import DepartureReason, MeetingStatus
+from ...choices import DepartureReason, MeetingStatus, PostponementReason
 from ...models import AgendaItem, Decision, Meeting
 from ...selectors import current_decision, meeting_list, meeting_quorum
 
@@ -102,6 +102,8 @@ class DecisionSummarySerializer(serializers.ModelSerializer):
             "departure_reason",
             "listed_not_discussed",
             "quorate",
+            "rediscuss_on",
+            "rediscuss_reason",
             "signed_off_at",
         ]
         read_only_fields = fields
@@ -120,6 +122,21 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The later meeting the case moved to, undiscussed here.",
     )
+    postponement_reason = serializers.ChoiceField(
+        choices=PostponementReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the case was not discussed here; empty when it was not postponed.",
+    )
+    postponed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    carried_from = serializers.UUIDField(
+        source="carried_from_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The earlier meeting's agenda item this case was carried from, undiscussed.",
+    )
     decision = serializers.SerializerMethodField()
 
     @extend_schema_field(DecisionSummarySerializer(allow_null=True))
@@ -137,6 +154,11 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
             "question",
             "presenter",
             "moved_to",
+            "postponement_reason",
+            "postponement_detail",
+            "postponed_at",
+            "postponed_by",
+            "carried_from",
             "votes_revealed_at",
             "discussion_started_at",
             "discussion_ended_at",

@@ -1,5 +1,5 @@
-"""Reordering the agenda, moving a case to a later meeting, and a case's history across
-meetings."""
+"""Reordering the agenda, postponing a case and moving it to a later meeting, and a case's
+history across meetings."""
 
 from __future__ import annotations
 
@@ -18,12 +18,18 @@ from apps.patients.selectors import case_list
 from ... import selectors
 from ...selectors.case_meetings import case_meetings
 from ...services import agenda_reorder
-from ...services.agenda_moves import agenda_item_move
+from ...services.agenda_moves import (
+    agenda_item_move,
+    agenda_item_postpone,
+    agenda_item_postpone_withdraw,
+)
 from ..parameters import CASE_ID, ITEM_PARAMETERS, MEETING_ID
 from ..serializers.agenda import (
     AgendaItemMoveInputSerializer,
     AgendaReorderInputSerializer,
     CaseMeetingOutputSerializer,
+    PostponeInputSerializer,
+    PostponementOutputSerializer,
 )
 from ..serializers.meetings import AgendaItemOutputSerializer
 
@@ -75,8 +81,65 @@ class AgendaItemMoveView(APIView):
     def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
         item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
         data = validated_input(AgendaItemMoveInputSerializer, request)
-        moved = agenda_item_move(item=item, to_meeting=data["meeting"], actor=request.user)
+        moved = agenda_item_move(
+            item=item,
+            to_meeting=data["meeting"],
+            actor=request.user,
+            reason=data.get("reason", ""),
+            reason_detail=data.get("reason_detail", ""),
+        )
         return Response(AgendaItemOutputSerializer(moved).data, status=status.HTTP_201_CREATED)
+
+
+POSTPONE_CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "The meeting is signed off, the case has already moved, or a decision or actions are "
+        "recorded for it (POST); there is no postponement to withdraw (DELETE)."
+    ),
+)
+
+
+class AgendaItemPostponeView(APIView):
+    """Postpone an undiscussed case with its reason, or withdraw the postponement."""
+
+    write_roles = {Role.COORDINATOR, Role.CLINICIAN}
+
+    @extend_schema(
+        summary="Postpone the case with a coded reason (coordinator or clinician)",
+        description=(
+            "Records why the case is not discussed at this meeting, who postponed it and when. "
+            "With `meeting`, the case moves there now; without, it stays on this agenda marked "
+            "postponed and the chair's sign-off carries it to the next meeting. `reason_detail` "
+            "is required when `reason` is other. Answers this agenda item's postponement."
+        ),
+        parameters=ITEM_PARAMETERS,
+        request=PostponeInputSerializer,
+        responses={200: PostponementOutputSerializer, **ERROR_RESPONSES, 409: POSTPONE_CONFLICT},
+    )
+    def post(self, request: Request, meeting_id: str, item_id: str) -> Response:
+        item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
+        data = validated_input(PostponeInputSerializer, request)
+        postponed = agenda_item_postpone(
+            item=item,
+            reason=data["reason"],
+            reason_detail=data.get("reason_detail", ""),
+            to_meeting=data.get("meeting"),
+            actor=request.user,
+        )
+        postponed.meeting = item.meeting
+        return Response(PostponementOutputSerializer(postponed).data)
+
+    @extend_schema(
+        summary="Withdraw the postponement: the case is discussed here after all",
+        parameters=ITEM_PARAMETERS,
+        responses={200: PostponementOutputSerializer, **ERROR_RESPONSES, 409: POSTPONE_CONFLICT},
+    )
+    def delete(self, request: Request, meeting_id: str, item_id: str) -> Response:
+        item = selectors.agenda_item_get(user=request.user, meeting_id=meeting_id, item_id=item_id)
+        withdrawn = agenda_item_postpone_withdraw(item=item, actor=request.user)
+        withdrawn.meeting = item.meeting
+        return Response(PostponementOutputSerializer(withdrawn).data)
 
 
 class CaseMeetingsView(APIView):

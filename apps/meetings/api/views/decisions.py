@@ -17,6 +17,7 @@ from apps.core.choices import Role
 
 from ...models import AgendaItem, Decision
 from ...selectors import agenda_item_get, meeting_get
+from ...selectors.carry_over import meeting_carry_over
 from ...selectors.decisions import (
     action_get,
     action_list,
@@ -36,6 +37,7 @@ from ...services.decisions import (
 )
 from ...services.sign_off import meeting_sign_off
 from ..parameters import ACTION_ID, ITEM_PARAMETERS, MEETING_ID
+from ..serializers.agenda import SignOffInputSerializer, SignOffOutputSerializer
 from ..serializers.decisions import (
     ActionCreateInputSerializer,
     ActionOutputSerializer,
@@ -48,7 +50,6 @@ from ..serializers.decisions import (
     FollowUpOutputSerializer,
     StandardOfCareInputSerializer,
 )
-from ..serializers.meetings import MeetingOutputSerializer
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -308,17 +309,23 @@ class SignOffView(APIView):
     @extend_schema(
         summary="Sign the meeting off (the chair)",
         description=(
-            "Needs the meeting in progress and every agenda case decided or moved to a later "
-            "meeting (409 names each undecided one). Closes the meeting, signs its draft "
-            "decisions and marks the decided cases discussed."
+            "Needs the meeting in progress. Closes the meeting, signs its draft decisions and "
+            "marks the decided cases discussed. Every undiscussed case (no decision, not moved) "
+            "is carried to `carry_to`, or else to the hospital's next meeting after this one, "
+            "with its postponement reason (out of time when none was given). With no later "
+            "meeting the sign-off still succeeds and `carry_over` lists the case as waiting for "
+            "a meeting. 409 names an undecided case with actions (they would be stranded)."
         ),
         parameters=[MEETING_ID],
-        request=None,
-        responses={200: MeetingOutputSerializer, **WRITE_ERRORS},
+        request=SignOffInputSerializer,
+        responses={200: SignOffOutputSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, meeting_id: str) -> Response:
         meeting = meeting_get(user=request.user, meeting_id=meeting_id)
-        meeting_sign_off(meeting=meeting, actor=request.user)
-        return Response(
-            MeetingOutputSerializer(meeting_get(user=request.user, meeting_id=meeting.pk)).data
-        )
+        data = validated_input(SignOffInputSerializer, request)
+        meeting_sign_off(meeting=meeting, actor=request.user, carry_to=data.get("carry_to"))
+        signed = meeting_get(user=request.user, meeting_id=meeting.pk)
+        signed.carry_over = list(meeting_carry_over(meeting=signed))
+        for item in signed.carry_over:
+            item.meeting = signed
+        return Response(SignOffOutputSerializer(signed).data)

@@ -231,8 +231,8 @@ class Command(BaseCommand):
     ) -> Meeting:
         """Last week's meeting, run through the services as its team would have run it: the
         surgeons' votes revealed, a case listed as standard of care, a decision that agrees, one
-        that departs for a trial, actions and the first patient told, then the chair's
-        sign-off."""
+        that departs for a trial and asks for the case back next week, actions and the first
+        patient told, then the chair's sign-off."""
         coordinator, chair = users["coordinator"], users["surgeon"]
         meeting = meeting_create(
             hospital=hospital,
@@ -278,6 +278,10 @@ class Command(BaseCommand):
                 "agreement": "modified",
                 "departure_reason": "trial",
                 "departure_detail": "Eligible for a (fictional) first-line trial.",
+                # Back next week, once the molecular results are in: the upcoming meeting's
+                # page proposes it.
+                "rediscuss_in_weeks": 1,
+                "rediscuss_reason": "Review the RAS, BRAF and MSI results",
             },
         )
         action_add(
