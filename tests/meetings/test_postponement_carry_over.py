@@ -340,3 +340,17 @@ def test_a_viewer_may_not_postpone_on_the_page(client, viewer, meeting, item):
     client.force_login(viewer)
     url = reverse("meetings:agenda-postpone", args=[meeting.pk, item.pk])
     assert client.post(url, {"reason": "out_of_time"}).status_code == 403
+
+
+def test_the_review_page_of_a_postponed_case_offers_no_decision(
+    client, clinician, coordinator, item
+):
+    client.force_login(clinician)
+    review = reverse("meetings:item-review", args=[item.meeting_id, item.pk])
+    assert 'id="decision-form"' in client.get(review).content.decode()
+
+    agenda_item_postpone(item=item, reason="patient_not_fit", actor=coordinator)
+
+    page = client.get(review).content.decode()
+    assert 'id="decision-form"' not in page
+    assert 'id="item-postponed"' in page and "Patient not fit" in page

@@ -159,6 +159,8 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         .exists()
     )
     sos_blocker = standard_of_care_blocker(latest)
+    # A postponed case is not decided here unless the postponement is withdrawn.
+    postponed = bool(item.postponement_reason)
     can = {
         "vote": surgeon_present and not closed and not moved and not votes.revealed and not current,
         "reveal": is_chair and not closed and not votes.revealed and votes.votes_recorded > 0,
@@ -166,12 +168,17 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "standard_of_care": is_chair
         and not closed
         and not moved
+        and not postponed
         and current is None
         and sos_blocker is None,
         "letter_note": Role.COORDINATOR in roles and not moved,
-        "record": clinician and in_progress and not moved and snapshot is not None,
+        "record": clinician
+        and in_progress
+        and not moved
+        and not postponed
+        and snapshot is not None,
         "amend": clinician and closed and not moved and current is not None,
-        "add_action": writer and not closed and not moved,
+        "add_action": writer and not closed and not moved and not postponed,
         "track_action": tracker and not moved,
         "follow_up": tracker and not moved,
         "treatment": writer
