@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -88,3 +89,27 @@ def range_errors(start: datetime.date, end: datetime.date) -> dict[str, list[str
     if start < earliest:
         return {"from": [f"The range may span at most {MAX_YEARS} years."]}
     return {}
+
+
+def period_from_query(query: Any) -> tuple[Period | None, dict[str, list[str]]]:
+    """The range a page's query string asks for (`from`, `to`; either may be left out for the
+    default's end), or the errors naming what is wrong."""
+    default = Period.default()
+    errors: dict[str, list[str]] = {}
+    ends = {"from": default.start, "to": default.end}
+    for name in ends:
+        text = (query.get(name) or "").strip()
+        if not text:
+            continue
+        try:
+            if len(text) != len("YYYY-MM-DD"):  # fromisoformat also takes YYYYMMDD and weeks
+                raise ValueError(text)
+            ends[name] = datetime.date.fromisoformat(text)
+        except ValueError:
+            errors[name] = ["Enter a date as YYYY-MM-DD."]
+    if errors:
+        return None, errors
+    errors = range_errors(ends["from"], ends["to"])
+    if errors:
+        return None, errors
+    return Period(start=ends["from"], end=ends["to"]), {}
