@@ -28,6 +28,7 @@ case (closed).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -155,6 +156,8 @@ def worklist_cases(
     their stage first."""
     cases = (
         case_list(user=user)
+        # Only what the board shows: none of the case list's other related rows.
+        .select_related(None)
         .select_related("patient")
         .only(
             "id",
@@ -190,22 +193,64 @@ def stage_counts(cases: QuerySet[MdtCase]) -> dict[str, int]:
     return {stage: counted.get(stage, 0) for stage in STAGE_ORDER}
 
 
-def board_columns(cases: QuerySet[MdtCase], *, per_stage: int) -> dict[str, list[MdtCase]]:
+def board_columns(cases: QuerySet[MdtCase], *, per_stage: int) -> dict[str, list[BoardCase]]:
     """The `per_stage` oldest cases of each stage (a `worklist_cases` answer): one query, the
-    rows numbered within their stage by the database."""
-    ranked = cases.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("stage")],
-            order_by=[F("stage_since").asc(), F("referred_on").asc(), F("id").asc()],
+    rows numbered within their stage by the database. Plain rows, not model instances: a
+    window filter wraps the query, and the patient's columns are read in it."""
+    ranked = (
+        cases.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("stage_since").asc(), F("referred_on").asc(), F("id").asc()],
+            )
         )
-    ).filter(rank__lte=per_stage)
-    columns: dict[str, list[MdtCase]] = {stage: [] for stage in STAGE_ORDER}
-    for case in ranked:
-        columns[case.stage].append(case)
+        .filter(rank__lte=per_stage)
+        .values(
+            "id",
+            "stage",
+            "stage_since",
+            "referred_on",
+            "patient__family_name",
+            "patient__given_name",
+            "patient__mrn",
+        )
+    )
+    columns: dict[str, list[BoardCase]] = {stage: [] for stage in STAGE_ORDER}
+    for row in ranked:
+        columns[row["stage"]].append(
+            BoardCase(
+                id=row["id"],
+                stage=row["stage"],
+                stage_since=row["stage_since"],
+                referred_on=row["referred_on"],
+                patient=BoardPatient(
+                    family_name=row["patient__family_name"],
+                    given_name=row["patient__given_name"],
+                    mrn=row["patient__mrn"],
+                ),
+            )
+        )
     return columns
 
 
-def days_in_stage(case: MdtCase, today: datetime.date) -> int | None:
+@dataclass
+class BoardPatient:
+    family_name: str
+    given_name: str
+    mrn: str
+
+
+@dataclass
+class BoardCase:
+    id: Any
+    stage: str
+    stage_since: datetime.date | None
+    referred_on: datetime.date
+    patient: BoardPatient
+    days_in_stage: int | None = None
+
+
+def days_in_stage(case: Any, today: datetime.date) -> int | None:
     since = getattr(case, "stage_since", None)
     return (today - since).days if since is not None else None
