@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .metrics import Table
 
 WIDTH = 960
-LABEL_WIDTH = 380
+LABEL_WIDTH = 420
 VALUE_WIDTH = 90
 BAR_HEIGHT = 30
 SERIES_GAP = 4
@@ -105,8 +105,8 @@ def bar_chart(table: Table) -> BarChart:
             Legend(
                 label=label,
                 colour=COLOURS[number % len(COLOURS)],
-                x=LABEL_WIDTH + number * 260,
-                text_x=LABEL_WIDTH + number * 260 + 38,
+                x=LABEL_WIDTH + number * 240,
+                text_x=LABEL_WIDTH + number * 240 + 38,
             )
             for number, (_, label) in enumerate(series)
         ]
