@@ -132,7 +132,8 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     clinician = request.GET.get("referring_clinician", "")
     if clinician not in clinicians:
         clinician = ""
-    query = request.GET.get("q", "")[:100]
+    # A NUL cannot be in a database string: it matches nothing, so it is dropped.
+    query = request.GET.get("q", "").replace("\x00", "")[:100]
     cases = worklist_cases(user=request.user, referring_clinician=clinician, query=query)
     counts = stage_counts(cases)
     today = timezone.localdate()

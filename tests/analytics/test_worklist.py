@@ -178,6 +178,20 @@ def test_board_page_no_match(client, viewer, cases):
     assert "No case matches these filters" in page
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "nul\x00byte"},
+        {"referring_clinician": "Dr\x00Able"},
+        {"stage": "limbo"},
+        {"stage": "referred", "page": "999"},
+        {"stage": "referred", "page": "-1"},
+    ],
+)
+def test_board_page_odd_input_never_fails(client, viewer, cases, query):
+    assert _page(client, viewer, **query).status_code == 200
+
+
 def test_board_page_empty_hospital(client, make_user, other_hospital):
     user = make_user("viewer", hospital=other_hospital)
     assert "No cases yet" in _page(client, user).content.decode()
