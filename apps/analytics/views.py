@@ -20,14 +20,19 @@ from django.views.decorators.http import require_GET
 
 from apps.core.models import Hospital
 from apps.core.roles import user_hospital, user_roles
-from apps.patients.selectors import case_list
 
 from .charts import bar_chart
 from .choices import WorklistStage
 from .export import csv_response
 from .metrics import BARS, COUNT, DAYS, PERCENT, SECONDS, Scope, Table, metric_get, metric_list
 from .periods import period_from_query
-from .worklist import board_columns, days_in_stage, stage_counts, worklist_cases
+from .worklist import (
+    board_columns,
+    days_in_stage,
+    referring_clinicians,
+    stage_counts,
+    worklist_cases,
+)
 
 CASES_PER_PAGE = 25
 CASES_PER_COLUMN = 5
@@ -122,13 +127,7 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in WorklistStage.values:
         stage = ""
-    clinicians = list(
-        case_list(user=request.user)
-        .exclude(referring_clinician="")
-        .order_by("referring_clinician")
-        .values_list("referring_clinician", flat=True)
-        .distinct()
-    )
+    clinicians = referring_clinicians(user=request.user)
     clinician = request.GET.get("referring_clinician", "")
     if clinician not in clinicians:
         clinician = ""

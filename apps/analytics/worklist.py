@@ -184,6 +184,18 @@ def worklist_cases(
     return cases.annotate(stage_since=_stage_since()).order_by("stage_since", "referred_on", "id")
 
 
+def referring_clinicians(*, user: Any) -> list[str]:
+    """The referring clinicians named on the hospital's cases, for the filter: one query."""
+    return list(
+        case_list(user=user)
+        .select_related(None)
+        .exclude(referring_clinician="")
+        .order_by("referring_clinician")
+        .values_list("referring_clinician", flat=True)
+        .distinct()
+    )
+
+
 def stage_counts(cases: QuerySet[MdtCase]) -> dict[str, int]:
     """How many of `cases` (a `worklist_cases` answer) are in each stage, every stage listed
     in order: one query."""
