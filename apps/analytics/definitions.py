@@ -79,8 +79,11 @@ def cases_per_month(scope: Scope) -> Table:
 
 
 def referral_to_meeting_days(scope: Scope) -> Table:
+    # Discussions after the range cannot be a first discussion in it: left out, the grouping
+    # reads only the years up to the range's end.
     first = (
         discussed_items(scope)
+        .filter(meeting__scheduled_for__lt=scope.period.ends_before)
         .values("case", "case__referred_on")
         .annotate(first_discussed=Min("meeting__scheduled_for"))
         .filter(

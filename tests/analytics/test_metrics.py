@@ -176,3 +176,13 @@ def test_percentile_fallback_interpolates_as_postgresql():
     assert interpolated_percentile([7], 0.9) == 7.0
     assert interpolated_percentile([1, 2, 3, 4], 0.5) == 2.5
     assert interpolated_percentile([10, 20, 30, 40, 50], 0.9) == 46.0
+
+
+def test_referral_to_meeting_counts_cases_by_their_first_discussion(board, hospital):
+    december = Period(start=datetime.date(2025, 12, 1), end=datetime.date(2025, 12, 31))
+    figures = _figures("referral-to-meeting", hospital, december)
+    # C: referred 20 Nov, first discussed 9 Dec (its discussion in March 2026 is not a first).
+    assert figures["Cases first discussed in the range"] == 1
+    assert figures["Median"] == 19.0
+    march = Period(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
+    assert _figures("referral-to-meeting", hospital, march)["Median"] == 37.0  # B only
