@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from apps.analytics.api.urls import urlpatterns as analytics_urlpatterns
 from apps.core.api.views import MeView, TokenDetailView, TokenListView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
 from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
@@ -58,5 +59,6 @@ urlpatterns = [
     ),
     *meeting_urlpatterns,
     *summary_urlpatterns,
+    *analytics_urlpatterns,
     *router.urls,
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("apps.workspace.urls")),
     path("", include("apps.meetings.urls")),
     path("", include("apps.summaries.urls")),
+    path("", include("apps.analytics.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

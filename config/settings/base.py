@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.recommendations",
     "apps.meetings",
     "apps.summaries",
+    "apps.analytics",
     "apps.workspace",
 ]
 

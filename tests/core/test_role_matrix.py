@@ -9,6 +9,7 @@ from apps.imaging.models import ImagingStudy, LiverLesion
 from apps.meetings.models import AgendaItem, Meeting
 from apps.patients.models import MdtCase, Patient
 from config.api_router import urlpatterns as api_urlpatterns
+from tests.analytics.test_roles import ROUTES as ANALYTICS_ROUTES
 from tests.conftest import example, obtain_token
 from tests.factories import (
     PASSWORD,
@@ -187,11 +188,13 @@ def test_role_matrix_covers_every_api_route():
     routes = {f"api:{pattern.name}" for pattern in api_urlpatterns} - token_routes
     # The pathway, recommendation and meeting-workflow routes open some writes beyond
     # coordinators: their own matrices are tests/recommendations/test_roles.py and
-    # tests/meetings/test_roles.py.
+    # tests/meetings/test_roles.py; the read-only analytics and worklist routes have
+    # tests/analytics/test_roles.py.
     matrices = (
         {name for name, *_ in ENDPOINTS}
         | {name for name, *_ in RECOMMENDATION_ROUTES}
         | {name for name, *_ in MEETING_WORKFLOW_ROUTES}
+        | {name for name, *_ in ANALYTICS_ROUTES}
     )
     assert routes == matrices - {"api-schema"}
 

@@ -1,0 +1,151 @@
+"""The board's numbers and the case worklist, for clients of the API. Every role of the
+hospital may read both: the numbers name no patient, and the worklist shows what the case list
+already shows each role."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from apps.core.api.pagination import StandardPagination
+from apps.core.api.schema import ERROR_RESPONSES
+from apps.core.api.serializers import validated_input
+from apps.core.exceptions import ApplicationError
+from apps.core.roles import user_hospital
+
+from ..choices import WorklistStage
+from ..metrics import REGISTRY, Scope, metric_get
+from ..worklist import days_in_stage, stage_counts, worklist_cases
+from .serializers import (
+    FROM_HELP,
+    TO_HELP,
+    MetricOutputSerializer,
+    PeriodInputSerializer,
+    WorklistInputSerializer,
+    WorklistOutputSerializer,
+)
+
+
+def _query(request: Request) -> dict[str, str]:
+    query = request.query_params.copy()
+    # ?format=json chooses DRF's renderer (the browsable API offers it): not a parameter.
+    query.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+    return query
+
+
+class MetricView(APIView):
+    @extend_schema(
+        summary="One of the board's numbers over a date range",
+        description=(
+            "A metric of the hospital's cases and meetings over [from, to] (local dates; "
+            "meetings by their date, referrals by theirs), as a table: columns, and rows keyed "
+            "by them. Metrics: " + ", ".join(sorted(REGISTRY)) + ". An unknown metric is a "
+            "404; a malformed date, from after to, or a range over the limit is a 400 naming "
+            "the parameter."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "metric",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=sorted(REGISTRY),
+                description="Which number.",
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description=FROM_HELP
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description=TO_HELP),
+        ],
+        responses={
+            200: MetricOutputSerializer,
+            **{code: ERROR_RESPONSES[code] for code in (400, 401, 403, 404)},
+        },
+    )
+    def get(self, request: Request, metric: str) -> Response:
+        found = metric_get(metric)
+        if found is None:
+            raise ApplicationError("No such metric.", status=404)
+        period = validated_input(PeriodInputSerializer, request, data=_query(request))["period"]
+        table = found.compute(Scope(hospital=user_hospital(request.user), period=period))
+        answer = {
+            "metric": found.slug,
+            "title": found.title,
+            "description": found.description,
+            "chart": found.chart,
+            "from": period.start,
+            "to": period.end,
+            "empty": table.empty,
+            "columns": table.columns,
+            "rows": table.rows,
+            "units": table.units,
+        }
+        return Response(MetricOutputSerializer(answer).data)
+
+
+class WorklistView(APIView):
+    @extend_schema(
+        summary="Every case by stage (the worklist board)",
+        description=(
+            "The hospital's cases, each with its stage (referred, in preparation, ready, on an "
+            "agenda, discussed, treatment started, follow-up, closed), the day it entered it "
+            "and the days since; oldest in its stage first; with the number of cases in each "
+            "stage. Filters: stage, referring clinician (exact), q (the start of an MRN or "
+            "family name). An unknown parameter, or one given twice, is a 400."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "stage", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=WorklistStage.values
+            ),
+            OpenApiParameter("referring_clinician", OpenApiTypes.STR, OpenApiParameter.QUERY),
+            OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY),
+            OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="Up to 100 (default 25).",
+            ),
+        ],
+        responses={
+            200: WorklistOutputSerializer,
+            **{code: ERROR_RESPONSES[code] for code in (400, 401, 403, 404)},
+        },
+    )
+    def get(self, request: Request) -> Response:
+        filters = validated_input(WorklistInputSerializer, request, data=_query(request))
+        unstaged = worklist_cases(
+            user=request.user,
+            referring_clinician=filters.get("referring_clinician", ""),
+            query=filters.get("q", ""),
+        )
+        stage = filters.get("stage", "")
+        cases = unstaged.filter(stage=stage) if stage else unstaged
+        paginator: PageNumberPagination = StandardPagination()
+        page = paginator.paginate_queryset(cases, request, view=self) or []
+        today = timezone.localdate()
+        results = [
+            {
+                "id": case.id,
+                "patient": case.patient,
+                "referring_clinician": case.referring_clinician,
+                "referred_on": case.referred_on,
+                "stage": case.stage,
+                "stage_since": case.stage_since,
+                "days_in_stage": days_in_stage(case, today),
+            }
+            for case in page
+        ]
+        answer = {
+            "counts": stage_counts(unstaged),
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": results,
+        }
+        return Response(WorklistOutputSerializer(answer).data)

@@ -1,0 +1,281 @@
+"""The metrics the records support today, registered at start-up (AnalyticsConfig.ready).
+
+Shared definitions, those of the concordance audit (apps/meetings/selectors/concordance.py):
+- a case was *discussed* at a meeting when its agenda item stayed there (not moved to a later
+  meeting) and a decision was recorded on it;
+- of each agenda case only the *current* decision counts (the newest version: an amendment
+  replaces what it amends);
+- only *revealed* votes count (until the chair reveals them, the calls are secret).
+A meeting is in the range by its local date; a case's referral by its referral date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from apps.meetings.choices import Agreement, DepartureReason, MeetingStatus
+from apps.meetings.models import AgendaItem, Decision
+from apps.patients.models import MdtCase
+
+from .aggregates import DaysBetween, distribution
+from .metrics import (
+    BARS,
+    COUNT,
+    DAYS,
+    FIGURES,
+    SECONDS,
+    Metric,
+    Scope,
+    Table,
+    choice_counts,
+    distribution_figures,
+    over_time,
+    register,
+    share_figures,
+)
+
+
+def _decided() -> Exists:
+    return Exists(Decision.objects.filter(agenda_item=OuterRef("pk")))
+
+
+def discussed_items(scope: Scope) -> QuerySet[AgendaItem]:
+    """Every agenda item of the hospital at which its case was discussed (any date)."""
+    return AgendaItem.objects.filter(
+        meeting__hospital=scope.hospital, moved_to__isnull=True
+    ).filter(_decided())
+
+
+def current_decisions(scope: Scope) -> QuerySet[Decision]:
+    """The newest decision version of each agenda case that stayed on a meeting in range."""
+    newer = Decision.objects.filter(
+        agenda_item=OuterRef("agenda_item"), version__gt=OuterRef("version")
+    )
+    return Decision.objects.filter(
+        agenda_item__meeting__in=scope.meetings(), agenda_item__moved_to__isnull=True
+    ).exclude(Exists(newer))
+
+
+def cases_per_month(scope: Scope) -> Table:
+    new = MdtCase.objects.filter(
+        patient__hospital=scope.hospital,
+        referred_on__gte=scope.period.start,
+        referred_on__lte=scope.period.end,
+    )
+    earlier = discussed_items(scope).filter(
+        case=OuterRef("case"), meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for")
+    )
+    again = discussed_items(scope).filter(meeting__in=scope.meetings()).filter(Exists(earlier))
+    return over_time(
+        scope,
+        {
+            "New referrals": (new, "referred_on"),
+            "Discussed again": (again, "meeting__scheduled_for"),
+        },
+    )
+
+
+def referral_to_meeting_days(scope: Scope) -> Table:
+    # Discussions after the range cannot be a first discussion in it: left out, the grouping
+    # reads only the years up to the range's end.
+    first = (
+        discussed_items(scope)
+        .filter(meeting__scheduled_for__lt=scope.period.ends_before)
+        .values("case", "case__referred_on")
+        .annotate(first_discussed=Min("meeting__scheduled_for"))
+        .filter(
+            first_discussed__gte=scope.period.starts_at,
+            first_discussed__lt=scope.period.ends_before,
+        )
+        .annotate(days=DaysBetween(TruncDate("first_discussed"), F("case__referred_on")))
+    )
+    return distribution_figures(
+        distribution(first, "days"), unit=DAYS, counted="Cases first discussed in the range"
+    )
+
+
+def discussed_at_first_listing(scope: Scope) -> Table:
+    earlier = AgendaItem.objects.filter(
+        case=OuterRef("case"), meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for")
+    )
+    firsts = (
+        AgendaItem.objects.filter(meeting__in=scope.meetings().filter(status=MeetingStatus.CLOSED))
+        .exclude(Exists(earlier))
+        .annotate(decided=_decided())
+        .aggregate(
+            listed=Count("pk"),
+            discussed=Count("pk", filter=Q(decided=True, moved_to__isnull=True)),
+        )
+    )
+    return share_figures(
+        firsts["discussed"],
+        firsts["listed"],
+        share="Discussed at the first meeting listed on",
+        part_label="Cases discussed there",
+        whole_label="Cases first listed (signed-off meetings)",
+    )
+
+
+def concordance(scope: Scope) -> Table:
+    return choice_counts(
+        current_decisions(scope), "agreement", Agreement, heading="Decision and the pathway"
+    )
+
+
+def departure_reasons(scope: Scope) -> Table:
+    departures = current_decisions(scope).exclude(agreement=Agreement.AGREE)
+    return choice_counts(departures, "departure_reason", DepartureReason, heading="Reason")
+
+
+def surgeons_agreement(scope: Scope) -> Table:
+    voted = (
+        AgendaItem.objects.filter(
+            meeting__in=scope.meetings(), moved_to__isnull=True, votes_revealed_at__isnull=False
+        )
+        .annotate(votes_count=Count("votes"), calls=Count("votes__call", distinct=True))
+        .filter(votes_count__gte=2)
+    )
+    found: dict[str, Any] = voted.aggregate(
+        cases=Count("pk"), unanimous=Count("pk", filter=Q(calls=1))
+    )
+    return share_figures(
+        found["unanimous"],
+        found["cases"],
+        share="Cases where the surgeons' revealed votes all agree",
+        part_label="Cases with unanimous votes",
+        whole_label="Cases with two or more revealed votes",
+    )
+
+
+def time_per_case(scope: Scope) -> Table:
+    timed = AgendaItem.objects.filter(meeting__in=scope.meetings(), discussion_seconds__gt=0)
+    return distribution_figures(
+        distribution(timed, "discussion_seconds"),
+        unit=SECONDS,
+        counted="Cases timed in presentation mode",
+    )
+
+
+def quorum(scope: Scope) -> Table:
+    decisions = current_decisions(scope)
+    per_meeting = (
+        decisions.order_by()
+        .values("agenda_item__meeting")
+        .annotate(short=Count("pk", filter=Q(quorate=False)))
+        .aggregate(
+            meetings=Count("agenda_item__meeting"),
+            all_quorate=Count("agenda_item__meeting", filter=Q(short=0)),
+        )
+    )
+    counted = decisions.aggregate(total=Count("pk"), quorate=Count("pk", filter=Q(quorate=True)))
+    table = share_figures(
+        counted["quorate"],
+        counted["total"],
+        share="Share of decisions recorded with a quorum",
+        part_label="Decisions recorded with a quorum",
+        whole_label="Decisions",
+    )
+    table.rows += [
+        {
+            "measure": "Meetings whose decisions were all quorate",
+            "value": per_meeting["all_quorate"],
+        },
+        {"measure": "Meetings with decisions", "value": per_meeting["meetings"]},
+    ]
+    table.units += [COUNT, COUNT]
+    return table
+
+
+register(
+    Metric(
+        slug="cases-per-month",
+        title="Cases per month",
+        description=(
+            "New referrals by referral date, and cases discussed again: discussed at a meeting "
+            "after having been discussed at an earlier one."
+        ),
+        chart=BARS,
+        compute=cases_per_month,
+    )
+)
+register(
+    Metric(
+        slug="referral-to-meeting",
+        title="Referral to meeting",
+        description=(
+            "Days from the referral to the first meeting that discussed the case, for cases "
+            "first discussed in the range."
+        ),
+        chart=FIGURES,
+        compute=referral_to_meeting_days,
+    )
+)
+register(
+    Metric(
+        slug="discussed-first-meeting",
+        title="Discussed at the first meeting",
+        description=(
+            "Of the cases first listed on a signed-off meeting in the range, the share discussed "
+            "there rather than moved to a later meeting or left without a decision."
+        ),
+        chart=FIGURES,
+        compute=discussed_at_first_listing,
+    )
+)
+register(
+    Metric(
+        slug="concordance",
+        title="Decisions and the pathway",
+        description=(
+            "The current decision on each case discussed in the range, by how it stands to the "
+            "pathway's recommendation."
+        ),
+        chart=BARS,
+        compute=concordance,
+    )
+)
+register(
+    Metric(
+        slug="departure-reasons",
+        title="Reasons for departing from the pathway",
+        description="Decisions that modified or departed from the recommendation, by reason.",
+        chart=BARS,
+        compute=departure_reasons,
+    )
+)
+register(
+    Metric(
+        slug="surgeons-agreement",
+        title="Surgeons' agreement",
+        description=(
+            "Cases with two or more revealed resectability votes whose votes all made the "
+            "same call."
+        ),
+        chart=FIGURES,
+        compute=surgeons_agreement,
+    )
+)
+register(
+    Metric(
+        slug="time-per-case",
+        title="Time per case",
+        description="Time each case was under discussion, where presentation mode timed it.",
+        chart=FIGURES,
+        compute=time_per_case,
+    )
+)
+register(
+    Metric(
+        slug="quorum",
+        title="Quorum met",
+        description=(
+            "Current decisions recorded while the core team (a liver surgeon, a medical "
+            "oncologist and a radiologist) was present, and meetings whose decisions all were."
+        ),
+        chart=FIGURES,
+        compute=quorum,
+    )
+)

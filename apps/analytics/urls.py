@@ -1,0 +1,13 @@
+"""Browser pages of the board's numbers and the worklist."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("analytics/", views.analytics_page, name="analytics"),
+    path("analytics/<slug:metric>/csv/", views.metric_csv, name="metric-csv"),
+    path("worklist/", views.worklist_page, name="worklist"),
+]
