@@ -145,8 +145,17 @@ STUDY = (
         "choice",
         _choices(Modality),
         help=(
-            "Leave modality and date blank when there is no study to record"
-            " (an edit keeps the study already recorded)."
+            "The study the lesions below were measured on. Leave modality and date blank when"
+            " there is no study to record (an edit keeps the study already recorded)."
+        ),
+    ),
+    FieldSpec(
+        "study.new",
+        "A new study (keeps the earlier one and its lesions)",
+        "bool",
+        help=(
+            "On an edit: record this as a further study of the liver; the lesions below become"
+            " its reading and the facts are read from it (the most recent study of the liver)."
         ),
     ),
     FieldSpec("study.performed_on", "Performed on", "date", required_if="a modality is chosen"),
@@ -441,7 +450,9 @@ class IntakeForm:
         for key, legend, specs in SECTIONS:
             if key == "patient" and self.editing:
                 continue
-            shown.append({"key": key, "legend": legend, "fields": [self.bind(s) for s in specs]})
+            # A new referral's study is its first: "a new study" only means something on an edit.
+            fields = [self.bind(s) for s in specs if self.editing or s.name != "study.new"]
+            shown.append({"key": key, "legend": legend, "fields": fields})
         return shown
 
     def section(self, key: str) -> dict[str, Any]:
@@ -701,6 +712,7 @@ class IntakeForm:
             "hepatospecific_contrast": self._raw("study.hepatospecific_contrast") in ("on", "true"),
             "diffusion_weighted": self._raw("study.diffusion_weighted") in ("on", "true"),
             "report_summary": self._raw("study.report_summary") or "",
+            "new": self.editing and self._raw("study.new") in ("on", "true"),
         }
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:

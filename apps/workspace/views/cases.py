@@ -24,6 +24,7 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
+from apps.imaging.selectors import facts_lesions, facts_study_of
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
@@ -163,7 +164,11 @@ def _empty_facts() -> dict[str, Any]:
 
 
 def _study(case: MdtCase) -> ImagingStudy | None:
-    return case.imaging_studies.order_by("-performed_on", "-created_at").first()
+    """The study the lesion table was read from (the facts' own), else the latest."""
+    return (
+        facts_study_of(case.liver_lesions.all())
+        or case.imaging_studies.order_by("-performed_on", "-created_at").first()
+    )
 
 
 @login_required
@@ -261,7 +266,8 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "facts_refused": facts_refused,
         "pathway_version": CURRENT_VERSION,
         "studies": studies,
-        "lesions": list(case.liver_lesions.all()),
+        "facts_study": facts_study_of(case.liver_lesions.all()),
+        "lesions": facts_lesions(case.liver_lesions.all()),
         "sites": list(case.extrahepatic_sites.all()),
         "snapshot": snapshot,
         "panel": panel,
