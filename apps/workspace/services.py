@@ -92,6 +92,7 @@ def case_intake(
     study: dict[str, Any] | None,
     actor: Any,
     general_practitioner: str = "",
+    records: dict[str, Any] | None = None,
 ) -> MdtCase:
     """A referral from the intake form, all or nothing: the patient (matched by MRN or
     registered), the case with its facts, the CEA date, the imaging study its lesions were read
@@ -111,6 +112,8 @@ def case_intake(
     case_facts_record(case=case, facts=facts, actor=actor)
     if cea_measured_on is not None:
         case_update(case=case, data={"cea_measured_on": cea_measured_on}, actor=actor)
+    if records:
+        case_update(case=case, data=records, actor=actor)
     if study is not None:
         study.pop("new", None)  # a new referral's study is its first
         _study_record(case=case, study_data=study, actor=actor)
@@ -130,6 +133,7 @@ def case_intake_update(
     study: dict[str, Any] | None,
     actor: Any,
     general_practitioner: str = "",
+    records: dict[str, Any] | None = None,
 ) -> MdtCase:
     """The intake form saved over an existing case: the referral, the facts, the CEA date and
     the latest imaging study (or a new one, `study["new"]`, which then holds the lesion
@@ -153,6 +157,8 @@ def case_intake_update(
         new_study = _new_study_record(case=locked, study_data=study, actor=actor)
     case_facts_record(case=locked, facts=facts, actor=actor, lesions_study=new_study)
     case_update(case=locked, data={"cea_measured_on": cea_measured_on}, actor=actor)
+    if records:
+        case_update(case=locked, data=records, actor=actor)
     if study is not None and new_study is None:
         _study_record(case=locked, study_data=study, actor=actor)
     return locked

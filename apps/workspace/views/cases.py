@@ -96,6 +96,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
                 study=intake.study,
+                records=intake.records,
                 actor=request.user,
             )
         else:
@@ -108,6 +109,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
                 study=intake.study,
+                records=intake.records,
                 actor=request.user,
             )
     except ApplicationError as error:
