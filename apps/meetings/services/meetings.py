@@ -20,6 +20,7 @@ from apps.core.roles import has_role
 from apps.core.services import assign, delete_audited, save_audited
 from apps.patients.choices import CaseStatus
 from apps.patients.models import MdtCase
+from apps.readiness.selectors import case_readiness
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Attendance, Decision, Meeting
@@ -222,14 +223,20 @@ def agenda_item_add(
             "Already on the agenda.", errors={"case": ["The case is already on this agenda."]}
         )
     top = meeting.agenda_items.aggregate(top=Max("position"))["top"]
+    # A case not ready may still go on the agenda (the board may want it anyway); it is
+    # recorded as added not ready, with what was missing, and the answer warns.
+    readiness = case_readiness(case=case, on=timezone.localdate(meeting.scheduled_for))
     item = AgendaItem(
         meeting=meeting,
         case=case,
         presenter=presenter,
         question=question,
         position=(top or 0) + 1,
+        added_not_ready=not readiness.ready,
+        readiness_missing=readiness.snapshot(),
     )
     save_audited(item, actor=actor)
+    item.readiness = readiness
     if case.status == CaseStatus.AWAITING_DISCUSSION:
         _set_case_status(case, CaseStatus.SCHEDULED, actor)
     return item

@@ -17,7 +17,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
 
 from ..forms import AgendaAddForm, AgendaMoveForm, add_service_errors
-from ..models import Meeting
+from ..models import AgendaItem, Meeting
 from ..selectors import agenda_list
 from ..services import agenda_item_add, agenda_item_remove, agenda_reorder
 from ..services.agenda_moves import agenda_item_move
@@ -32,13 +32,18 @@ def _answer(
     add_form: AgendaAddForm | None = None,
     error: ApplicationError | None = None,
     status: int = 200,
+    added: AgendaItem | None = None,
 ) -> HttpResponse:
     if not request.htmx:
         if status < 400:
-            return redirect(f"{meeting_url(meeting)}#agenda")
+            # A case added not ready: the page after the redirect says what is missing.
+            query = f"?added={added.pk}" if added is not None and added.added_not_ready else ""
+            return redirect(f"{meeting_url(meeting)}{query}#agenda")
         context = detail_context(request, meeting, agenda={"add_form": add_form, "error": error})
         return render_page(request, DETAIL, None, context, status=status)
-    context = agenda_context(request, meeting, add_form=add_form, error=error)
+    context = agenda_context(
+        request, meeting, add_form=add_form, error=error, added=added.pk if added else None
+    )
     return render_page(request, DETAIL, "agenda", context, status=status)
 
 
@@ -57,11 +62,11 @@ def agenda_add(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, meeting, add_form=form, status=400)
     try:
-        agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        item = agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         add_service_errors(form, error)
         return _answer(request, meeting, add_form=form, status=error.status)
-    return _answer(request, meeting)
+    return _answer(request, meeting, added=item)
 
 
 @login_required

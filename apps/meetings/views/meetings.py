@@ -39,6 +39,7 @@ from ..selectors import (
     meeting_quorum,
     with_case_counts,
 )
+from ..selectors.readiness import with_readiness
 from ..services import meeting_create, meeting_update
 from ..services.meetings import meeting_start_warning
 from ..services.presenting import can_drive
@@ -102,8 +103,9 @@ def agenda_context(
     *,
     add_form: AgendaAddForm | None = None,
     error: ApplicationError | None = None,
+    added: Any = None,
 ) -> dict[str, Any]:
-    items = list(agenda_list(meeting=meeting))
+    items = with_readiness(agenda_list(meeting=meeting), meeting)
     now = timezone.now()
     for item in items:
         item.current_decision = current_decision(item=item)
@@ -115,6 +117,8 @@ def agenda_context(
         "can": can,
         "agenda": items,
         "agenda_error": error,
+        # The case just added, when it was not ready: the page says what is missing.
+        "added_not_ready": _added_not_ready(items, added or request.GET.get("added")),
         "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_agenda"]:
@@ -124,6 +128,12 @@ def agenda_context(
         )
         context["move_targets"] = list(later_meetings(request, meeting))
     return context
+
+
+def _added_not_ready(items: list[Any], added: Any) -> Any:
+    return next(
+        (item for item in items if str(item.pk) == str(added) and item.added_not_ready), None
+    )
 
 
 def present_users(meeting: Meeting) -> list[Any]:

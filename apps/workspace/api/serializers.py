@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.readiness.api.serializers import ReadinessOutputSerializer
 from apps.recommendations.choices import ReevaluationOutcome, ReevaluationStatus
 
 
@@ -69,3 +70,15 @@ class ReevaluationCaseOutputSerializer(serializers.Serializer):
             changes.setdefault(key, None)
         instance.changes = changes
         return super().to_representation(instance)
+
+
+class CaseReadinessQuerySerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="The reference date.")
+
+
+class CaseReadinessOutputSerializer(serializers.Serializer):
+    meeting = serializers.UUIDField(
+        allow_null=True,
+        help_text="The open meeting whose date was the reference; null for `on` or today.",
+    )
+    readiness = ReadinessOutputSerializer()

@@ -25,6 +25,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
 from apps.imaging.selectors import facts_lesions, facts_study_of
+from apps.meetings.selectors.readiness import case_readiness_now
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
@@ -260,7 +261,10 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
     if snapshot is not None:
         panel = panel_context(snapshot.result, snapshot.facts.get("liver", {}).get("lesions", []))
     studies = list(case.imaging_studies.order_by("-performed_on", "-created_at"))
+    readiness, readiness_meeting = case_readiness_now(case=case)
     return {
+        "readiness": readiness,
+        "readiness_meeting": readiness_meeting,
         "case": case,
         "age_at_referral": case.patient.age_on(case.referred_on),
         "facts": facts,
