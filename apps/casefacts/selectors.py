@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+
+from apps.imaging.models import LiverLesion
+from apps.imaging.selectors import facts_lesions
 from apps.pathways.facts import LATEST_INPUT, facts_to_dict, parse_facts
 from apps.patients.models import MdtCase
 
@@ -19,12 +23,17 @@ FACTS_RELATED = (
     "liver_assessment",
 )
 
+# Every lesion with its study in one query: the facts read those of the most recent study of
+# the liver (`apps.imaging.selectors`), which needs each lesion's study.
+LESIONS_PREFETCH = Prefetch("liver_lesions", queryset=LiverLesion.objects.select_related("study"))
+FACTS_PREFETCH = (LESIONS_PREFETCH, "extrahepatic_sites")
+
 
 def case_with_facts(*, case: MdtCase) -> MdtCase:
     """The case with every record of its facts loaded in three queries."""
     return (
         MdtCase.objects.select_related(*FACTS_RELATED)
-        .prefetch_related("liver_lesions", "extrahepatic_sites")
+        .prefetch_related(*FACTS_PREFETCH)
         .get(pk=case.pk)
     )
 
@@ -78,7 +87,7 @@ def case_facts_raw(*, case: MdtCase) -> dict[str, Any]:
                     "subcapsular_or_dome": lesion.subcapsular_or_dome,
                     "disappeared": lesion.disappeared,
                 }
-                for lesion in case.liver_lesions.all()
+                for lesion in facts_lesions(case.liver_lesions.all())
             ],
             "hepatic_veins_involved": liver.hepatic_veins_involved,
             "both_portal_pedicles_involved": liver.both_portal_pedicles_involved,

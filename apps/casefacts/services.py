@@ -12,7 +12,8 @@ from django.utils import timezone
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
 from apps.core.services import assign, delete_audited, save_audited
-from apps.imaging.models import ExtrahepaticSite, LiverAssessment, LiverLesion
+from apps.imaging.models import ExtrahepaticSite, ImagingStudy, LiverAssessment, LiverLesion
+from apps.imaging.selectors import case_lesions, facts_lesions, facts_study_of
 from apps.imaging.services import LESION_FIELDS
 from apps.pathways.facts import CaseFacts, ExtrahepaticFacts, LiverFacts
 from apps.patients.models import (
@@ -118,11 +119,20 @@ def _case_records_write(*, case: MdtCase, facts: CaseFacts, actor: Any) -> bool:
 
 
 def _liver_records_write(
-    *, case: MdtCase, liver: LiverFacts, extrahepatic: ExtrahepaticFacts, actor: Any
+    *,
+    case: MdtCase,
+    liver: LiverFacts,
+    extrahepatic: ExtrahepaticFacts,
+    actor: Any,
+    lesions_study: ImagingStudy | None = None,
 ) -> bool:
-    """Bring the liver assessment, the lesions (matched by position) and the extrahepatic sites
-    (matched by site) in line with the facts; True when anything changed. Lesions keep their
-    link to an imaging study when they stay in place."""
+    """Bring the liver assessment, the lesions (matched in order) and the extrahepatic sites
+    (matched by site) in line with the facts; True when anything changed.
+
+    The lesions written are the reading the facts come from (the most recent study of the
+    liver that holds lesions, `apps.imaging.selectors`), or those of `lesions_study` when given
+    (a new study read at intake); the lesions of other studies stay as they were, so reading
+    the facts back gives what was written."""
     changed = False
     assessment = LiverAssessment.objects.filter(case=case).first() or LiverAssessment(case=case)
     if assign(
@@ -139,14 +149,26 @@ def _liver_records_write(
         save_audited(assessment, actor=actor)
         changed = True
 
-    existing = list(LiverLesion.objects.filter(case=case).order_by("position"))
+    every = case_lesions(case_id=case.pk)
+    if lesions_study is None:
+        target = facts_study_of(every)
+        existing = facts_lesions(every)
+    else:
+        target = lesions_study
+        existing = [lesion for lesion in every if lesion.study_id == lesions_study.pk]
     for extra in existing[len(liver.lesions) :]:
         delete_audited(extra, actor=actor)
         changed = True
-    for position, lesion_facts in enumerate(liver.lesions):
-        lesion = existing[position] if position < len(existing) else LiverLesion(case=case)
+    # Positions stay unique over the case (lesions of other studies keep theirs).
+    next_position = max((lesion.position for lesion in every), default=-1) + 1
+    for index, lesion_facts in enumerate(liver.lesions):
         values = {field: getattr(lesion_facts, field) for field in LESION_FIELDS}
-        if assign(lesion, {"position": position, **values}):
+        if index < len(existing):
+            lesion = existing[index]
+        else:
+            lesion = LiverLesion(case=case, study=target, position=next_position)
+            next_position += 1
+        if assign(lesion, values):
             save_audited(lesion, actor=actor)
             changed = True
 
@@ -166,9 +188,16 @@ def _liver_records_write(
 
 @transaction.atomic
 def case_facts_record(
-    *, case: MdtCase, facts: CaseFacts, actor: Any, path_prefix: str = ""
+    *,
+    case: MdtCase,
+    facts: CaseFacts,
+    actor: Any,
+    path_prefix: str = "",
+    lesions_study: ImagingStudy | None = None,
 ) -> bool:
     """Record the case's clinical facts (all of them, as the pathway input gives them).
+    The lesions go to the study the facts are read from, or to `lesions_study` (a study of
+    the case just recorded, on which the lesions were measured).
 
     Only what changed is written, so the audit trail shows real changes. Returns True when
     anything changed; the case's `facts_updated_at` then moves, which marks recommendations
@@ -181,7 +210,11 @@ def case_facts_record(
     changed = _case_records_write(case=case, facts=facts, actor=actor)
     changed = (
         _liver_records_write(
-            case=case, liver=facts.liver, extrahepatic=facts.extrahepatic, actor=actor
+            case=case,
+            liver=facts.liver,
+            extrahepatic=facts.extrahepatic,
+            actor=actor,
+            lesions_study=lesions_study,
         )
         or changed
     )

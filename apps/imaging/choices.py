@@ -5,11 +5,26 @@ from django.db import models
 
 class Modality(models.TextChoices):
     CT = "ct", "CT"
+    CT_CHEST_ABDOMEN_PELVIS = "ct_chest_abdomen_pelvis", "CT chest-abdomen-pelvis"
     MRI = "mri", "MRI"
     PET_CT = "pet_ct", "PET-CT"
     ULTRASOUND = "ultrasound", "Ultrasound"
     CONTRAST_ULTRASOUND = "contrast_ultrasound", "Contrast-enhanced ultrasound"
     OTHER = "other", "Other"
+
+
+# The studies that image the liver well enough to measure its metastases: the pathway's lesions
+# come from the most recent of these that holds lesions (`apps.imaging.selectors.facts_lesions`).
+# Plain ultrasound and "other" studies are recorded but never the source of the facts.
+LIVER_MODALITIES = frozenset(
+    {
+        Modality.MRI,
+        Modality.CT,
+        Modality.CT_CHEST_ABDOMEN_PELVIS,
+        Modality.PET_CT,
+        Modality.CONTRAST_ULTRASOUND,
+    }
+)
 
 
 class Parenchyma(models.TextChoices):

@@ -17,6 +17,7 @@ from apps.patients.services import case_facts_touch, case_require_open
 
 from .choices import Modality
 from .models import ImagingStudy, LiverLesion
+from .selectors import case_lesions, facts_lesions, facts_study_of
 
 LESION_FIELDS = (
     "segment",
@@ -50,11 +51,18 @@ def lesion_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> LiverLe
     _require_facts(case)
     MdtCase.objects.select_for_update().filter(pk=case.pk).first()  # serialise lesion edits
     lesions = LiverLesion.objects.filter(case=case)
-    if lesions.count() >= LESIONS_MAX:
+    every = case_lesions(case_id=case.pk)
+    # Without a study named, the lesion joins the reading the facts come from.
+    if "study" not in data:
+        data = {**data, "study": facts_study_of(every)}
+    study = data["study"]
+    _check_study_of_case(case, study)
+    same_reading = [lesion for lesion in every if lesion.study_id == (study.pk if study else None)]
+    if len(same_reading) >= LESIONS_MAX:
         raise ApplicationError(
-            "Too many lesions.", errors={"case": [f"A case holds at most {LESIONS_MAX} lesions."]}
+            "Too many lesions.",
+            errors={"case": [f"A study (or a case) holds at most {LESIONS_MAX} lesions."]},
         )
-    _check_study_of_case(case, data.get("study"))
     next_position = (
         (lesions.aggregate(top=Max("position"))["top"] or 0) + 1 if lesions.exists() else 0
     )
@@ -68,7 +76,8 @@ def lesion_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> LiverLe
 def lesion_update(*, lesion: LiverLesion, data: dict[str, Any], actor: Any) -> LiverLesion:
     _require_facts(lesion.case)
     _check_study_of_case(lesion.case, data.get("study"))
-    facts_fields = set(LESION_FIELDS) & data.keys()
+    # Moving a lesion to another study may change which lesions the facts read.
+    facts_fields = set(LESION_FIELDS) & data.keys() | ({"study"} & data.keys())
     if assign(lesion, data):
         save_audited(lesion, actor=actor, clean=True)
         if facts_fields:
@@ -81,7 +90,8 @@ def lesion_delete(*, lesion: LiverLesion, actor: Any) -> None:
     case = lesion.case
     _require_facts(case)
     MdtCase.objects.select_for_update().filter(pk=case.pk).first()
-    if LiverLesion.objects.filter(case=case).count() <= 1:
+    read = facts_lesions(case_lesions(case_id=case.pk))
+    if [item.pk for item in read] == [lesion.pk]:
         raise ApplicationError(
             "A case keeps at least one liver lesion.",
             errors={"": ["This is the case's only lesion: change it instead of deleting it."]},
@@ -122,20 +132,31 @@ def study_create(*, case: MdtCase, data: dict[str, Any], actor: Any) -> ImagingS
     return study
 
 
+def _touch_if_read(study: ImagingStudy, actor: Any) -> None:
+    """A study holding lesions may be (or stop being) the one the facts are read from."""
+    if study.case.has_facts and study.lesions.exists():
+        _facts_changed(study.case, actor)
+
+
 @transaction.atomic
 def study_update(*, study: ImagingStudy, data: dict[str, Any], actor: Any) -> ImagingStudy:
     _require_open(study.case)
     if assign(study, data):
         _validate_study(study)
         save_audited(study, actor=actor, clean=True)
+        if {"modality", "performed_on"} & data.keys():
+            _touch_if_read(study, actor)
     return study
 
 
 @transaction.atomic
 def study_delete(*, study: ImagingStudy, actor: Any) -> None:
     _require_open(study.case)
-    # Lesions stay (they are the case's facts); they lose the link to the study.
-    for lesion in study.lesions.all():
+    # Lesions stay (they may be the case's facts); they lose the link to the study.
+    held = list(study.lesions.all())
+    for lesion in held:
         lesion.study = None
         save_audited(lesion, actor=actor)
     delete_audited(study, actor=actor)
+    if held and study.case.has_facts:
+        _facts_changed(study.case, actor)

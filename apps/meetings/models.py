@@ -125,6 +125,14 @@ class AgendaItem(BaseModel):
         related_name="carried_to",
         help_text="The earlier meeting's agenda case this one was carried from, undiscussed.",
     )
+    added_not_ready = models.BooleanField(
+        default=False, help_text="The case's readiness checklist was not complete when added."
+    )
+    readiness_missing = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The checklist items not current when the case was added (code, state, words).",
+    )
     votes_revealed_at = models.DateTimeField(null=True, blank=True)
     votes_revealed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -113,7 +113,7 @@ class CaseRecord(BaseModel):
 
 class PerformanceStatus(CaseRecord):
     """The patient's condition for this discussion: ECOG performance status and fitness for
-    surgery (null fitness means: derived from ECOG, fit up to 2)."""
+    surgery (null fitness means: derived from ECOG, fit up to 2), and when it was assessed."""
 
     case = models.OneToOneField(
         MdtCase, on_delete=models.CASCADE, related_name="performance_status"
@@ -124,6 +124,12 @@ class PerformanceStatus(CaseRecord):
         max_length=8, choices=SurgicalFitness.choices, null=True, blank=True
     )
     declines_surgery = models.BooleanField(default=False)
+    assessed_on = models.DateField(
+        "performance status assessed on",
+        null=True,
+        blank=True,
+        help_text="When the performance status was last assessed (the readiness checklist).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -145,8 +151,8 @@ class PerformanceStatus(CaseRecord):
 
 
 class PrimaryTumour(CaseRecord):
-    """The colorectal primary: where it is, whether it is still in place and symptomatic, and
-    its nodal status."""
+    """The colorectal primary: where it is, whether it is still in place and symptomatic, its
+    nodal status, and whether its histology has been confirmed."""
 
     case = models.OneToOneField(MdtCase, on_delete=models.CASCADE, related_name="primary_tumour")
     site = models.CharField(max_length=16, choices=PrimarySite.choices)
@@ -155,6 +161,11 @@ class PrimaryTumour(CaseRecord):
     has_bleeding = models.BooleanField(default=False)
     has_perforation = models.BooleanField(default=False)
     node_positive = models.BooleanField(null=True, blank=True)
+    histology_confirmed = models.BooleanField(
+        "histology confirmed",
+        default=False,
+        help_text="Adenocarcinoma confirmed on a biopsy or resection specimen.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -24,5 +24,5 @@ def case_list(*, user: Any) -> QuerySet[MdtCase]:
     if hospital is None:
         return MdtCase.objects.none()
     return MdtCase.objects.filter(patient__hospital=hospital).select_related(
-        "patient", "created_by", "biomarkers"
+        "patient", "created_by", "biomarkers", "performance_status", "primary_tumour"
     )

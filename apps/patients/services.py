@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -186,6 +187,14 @@ def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
     data = dict(data)
     if "cea_measured_on" in data:
         _cea_date_record(case, data.pop("cea_measured_on"), actor)
+    if "performance_assessed_on" in data:
+        _record_field(
+            case, "performance_status", "assessed_on", data.pop("performance_assessed_on"), actor
+        )
+    if "histology_confirmed" in data:
+        _record_field(
+            case, "primary_tumour", "histology_confirmed", data.pop("histology_confirmed"), actor
+        )
     status = data.get("status")
     if status is not None and status != case.status:
         if status not in MANUAL_STATUSES:
@@ -204,6 +213,34 @@ def case_update(*, case: MdtCase, data: dict[str, Any], actor: Any) -> MdtCase:
     if assign(case, data):
         save_audited(case, actor=actor, clean=True)
     return case
+
+
+# The case's records written beside the facts (not part of the pathway input), by their name
+# in `case_update`'s data.
+_RECORD_FIELD_NAMES = {
+    ("performance_status", "assessed_on"): "performance_assessed_on",
+    ("primary_tumour", "histology_confirmed"): "histology_confirmed",
+}
+
+
+def _record_field(case: MdtCase, relation: str, field: str, value: Any, actor: Any) -> None:
+    name = _RECORD_FIELD_NAMES[(relation, field)]
+    try:
+        record = getattr(case, relation)
+    except ObjectDoesNotExist:
+        record = None
+    if record is None:
+        raise ApplicationError(
+            "Record the case's facts first.",
+            errors={name: ["The case has no clinical facts recorded yet."]},
+        )
+    if isinstance(value, date) and value < case.patient.birth_date:
+        raise ApplicationError("Invalid date.", errors={name: ["Cannot be before the birth date."]})
+    if isinstance(value, date) and value > timezone.localdate():
+        raise ApplicationError("Invalid date.", errors={name: ["Cannot be in the future."]})
+    if assign(record, {field: value}):
+        case_require_open(case=case)
+        save_audited(record, actor=actor)
 
 
 def _cea_date_record(case: MdtCase, measured_on: date | None, actor: Any) -> None:

@@ -28,7 +28,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from apps.casefacts.selectors import FACTS_RELATED, case_facts_raw
+from apps.casefacts.selectors import FACTS_PREFETCH, FACTS_RELATED, case_facts_raw
 from apps.core.choices import Specialty
 from apps.core.words import sentence_words, words
 from apps.imaging.choices import ExtrahepaticSiteName, Parenchyma
@@ -84,7 +84,7 @@ def summary_data(*, meeting: Meeting) -> dict[str, Any]:
     cases = {
         case.pk: case
         for case in MdtCase.objects.select_related(*FACTS_RELATED)
-        .prefetch_related("liver_lesions", "extrahepatic_sites")
+        .prefetch_related(*FACTS_PREFETCH)
         .filter(pk__in=[item.case_id for item in items])
         .order_by()
     }

@@ -112,6 +112,7 @@ PRIMARY = (
     FieldSpec("primary.symptoms", "Symptoms of the primary", "multi",
               _choices(PrimarySymptom, blank=None), help="Only while the primary is in place."),
     FieldSpec("primary.node_positive", "Node-positive primary", "tristate", UNKNOWN_YES_NO),
+    FieldSpec("histology.confirmed", "Histology confirmed (adenocarcinoma)", "bool"),
 )  # fmt: skip
 BIOMARKERS = (
     FieldSpec("biomarkers.ras", "RAS (KRAS and NRAS)", "choice", _choices(RasStatus, blank=None),
@@ -137,6 +138,8 @@ PERFORMANCE = (
               (("", "Judge from ECOG"), *_choices(SurgicalFitness, blank=None)),
               help="Judged from ECOG when not given: fit when 0 to 2."),
     FieldSpec("patient.declines_surgery", "Patient declines surgery", "bool"),
+    FieldSpec("performance.assessed_on", "Performance status assessed on", "date",
+              help="The readiness checklist wants it recent before the meeting."),
 )  # fmt: skip
 STUDY = (
     FieldSpec(
@@ -145,8 +148,17 @@ STUDY = (
         "choice",
         _choices(Modality),
         help=(
-            "Leave modality and date blank when there is no study to record"
-            " (an edit keeps the study already recorded)."
+            "The study the lesions below were measured on. Leave modality and date blank when"
+            " there is no study to record (an edit keeps the study already recorded)."
+        ),
+    ),
+    FieldSpec(
+        "study.new",
+        "A new study (keeps the earlier one and its lesions)",
+        "bool",
+        help=(
+            "On an edit: record this as a further study of the liver; the lesions below become"
+            " its reading and the facts are read from it (the most recent study of the liver)."
         ),
     ),
     FieldSpec("study.performed_on", "Performed on", "date", required_if="a modality is chosen"),
@@ -239,6 +251,8 @@ ERROR_HOMES = {
     "referring_clinician": "referral.referring_clinician",
     "general_practitioner": "referral.general_practitioner",
     "cea_measured_on": "biomarkers.cea_measured_on",
+    "performance_assessed_on": "performance.assessed_on",
+    "histology_confirmed": "histology.confirmed",
     "birth_date": "patient.birth_date",
     "mrn": "patient.mrn",
 }
@@ -312,6 +326,16 @@ class Intake:
     study: dict[str, Any] | None
     facts_dict: dict[str, Any] = field(default_factory=dict)
     general_practitioner: str = ""
+    performance_assessed_on: date | None = None
+    histology_confirmed: bool = False
+
+    @property
+    def records(self) -> dict[str, Any]:
+        """The case's records entered beside the facts (`case_update`'s names)."""
+        return {
+            "performance_assessed_on": self.performance_assessed_on,
+            "histology_confirmed": self.histology_confirmed,
+        }
 
 
 class IntakeForm:
@@ -441,7 +465,9 @@ class IntakeForm:
         for key, legend, specs in SECTIONS:
             if key == "patient" and self.editing:
                 continue
-            shown.append({"key": key, "legend": legend, "fields": [self.bind(s) for s in specs]})
+            # A new referral's study is its first: "a new study" only means something on an edit.
+            fields = [self.bind(s) for s in specs if self.editing or s.name != "study.new"]
+            shown.append({"key": key, "legend": legend, "fields": fields})
         return shown
 
     def section(self, key: str) -> dict[str, Any]:
@@ -665,6 +691,9 @@ class IntakeForm:
             errors["referral.question"] = ["Required."]
         referred_on = self.referred_on(errors)
         cea_measured_on = self._date("biomarkers.cea_measured_on", errors)
+        performance_assessed_on = self._date("performance.assessed_on", errors)
+        if performance_assessed_on is not None and performance_assessed_on > timezone.localdate():
+            errors["performance.assessed_on"] = ["Cannot be in the future."]
         study = self._study(errors)
         facts, raw, fact_errors = self.parse()
         for path, messages in fact_errors.items():
@@ -682,6 +711,8 @@ class IntakeForm:
             facts=facts,
             study=study,
             facts_dict=raw,
+            performance_assessed_on=performance_assessed_on,
+            histology_confirmed=self._raw("histology.confirmed") in ("on", "true"),
         )
 
     def _study(self, errors: dict[str, list[str]]) -> dict[str, Any] | None:
@@ -701,6 +732,7 @@ class IntakeForm:
             "hepatospecific_contrast": self._raw("study.hepatospecific_contrast") in ("on", "true"),
             "diffusion_weighted": self._raw("study.diffusion_weighted") in ("on", "true"),
             "report_summary": self._raw("study.report_summary") or "",
+            "new": self.editing and self._raw("study.new") in ("on", "true"),
         }
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
@@ -762,6 +794,10 @@ def initial_from_case(case: Any, facts: dict[str, Any], study: Any) -> dict[str,
         "biomarkers.cea_measured_on": cea_on.isoformat() if cea_on else "",
         **values_from_facts(facts),
     }
+    assessed_on = getattr(getattr(case, "performance_status", None), "assessed_on", None)
+    values["performance.assessed_on"] = assessed_on.isoformat() if assessed_on else ""
+    confirmed = getattr(getattr(case, "primary_tumour", None), "histology_confirmed", False)
+    values["histology.confirmed"] = "on" if confirmed else ""
     if study is not None:
         values.update(
             {

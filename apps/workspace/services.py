@@ -12,7 +12,9 @@ from django.db import transaction
 from apps.casefacts.services import case_facts_record
 from apps.core.exceptions import ApplicationError
 from apps.core.models import Hospital
-from apps.imaging.models import ImagingStudy, LiverLesion
+from apps.imaging.choices import LIVER_MODALITIES
+from apps.imaging.models import ImagingStudy
+from apps.imaging.selectors import case_facts_study, case_lesions, facts_lesions, facts_study_of
 from apps.imaging.services import lesion_update, study_create, study_update
 from apps.pathways.facts import CaseFacts
 from apps.patients.models import MdtCase
@@ -32,10 +34,39 @@ def _prefixed(error: ApplicationError, prefix: str) -> ApplicationError:
     return error
 
 
+def _new_study_record(*, case: MdtCase, study_data: dict[str, Any], actor: Any) -> ImagingStudy:
+    """A further imaging study on which the form's lesion table was measured: it must be a
+    study of the liver and not older than the one the facts are read from now, so that the
+    facts are read from it afterwards (`apps.imaging.selectors`)."""
+    errors: dict[str, list[str]] = {}
+    if study_data["modality"] not in LIVER_MODALITIES:
+        errors["study.modality"] = [
+            "The lesion table is read from a study of the liver: CT, CT chest-abdomen-pelvis,"
+            " MRI, PET-CT or contrast-enhanced ultrasound."
+        ]
+    current = case_facts_study(case_id=case.pk)
+    if current is not None and study_data["performed_on"] < current.performed_on:
+        errors["study.performed_on"] = [
+            f"Older than the study the facts are read from"
+            f" ({current.performed_on:%-d %b %Y}): correct that one instead."
+        ]
+    if errors:
+        raise ApplicationError("Invalid imaging study.", errors=errors)
+    try:
+        return study_create(case=case, data=study_data, actor=actor)
+    except ApplicationError as error:
+        raise _prefixed(error, "study.") from None
+
+
 def _study_record(*, case: MdtCase, study_data: dict[str, Any], actor: Any) -> None:
-    """Create or correct the case's latest imaging study and link its unlinked lesions to it
-    (the lesion table of the intake form is that study's reading)."""
-    study = ImagingStudy.objects.filter(case=case).order_by("-performed_on", "-created_at").first()
+    """Create or correct the study the form's lesion table was read from (the one the facts are
+    read from, else the case's latest) and link the lesions the facts read to it."""
+    every = case_lesions(case_id=case.pk)
+    read = facts_lesions(every)
+    study = (
+        facts_study_of(every)
+        or ImagingStudy.objects.filter(case=case).order_by("-performed_on", "-created_at").first()
+    )
     try:
         if study is None:
             study = study_create(case=case, data=study_data, actor=actor)
@@ -43,8 +74,9 @@ def _study_record(*, case: MdtCase, study_data: dict[str, Any], actor: Any) -> N
             study = study_update(study=study, data=study_data, actor=actor)
     except ApplicationError as error:
         raise _prefixed(error, "study.") from None
-    for lesion in LiverLesion.objects.filter(case=case, study__isnull=True):
-        lesion_update(lesion=lesion, data={"study": study}, actor=actor)
+    for lesion in read:
+        if lesion.study_id != study.pk:
+            lesion_update(lesion=lesion, data={"study": study}, actor=actor)
 
 
 @transaction.atomic
@@ -60,6 +92,7 @@ def case_intake(
     study: dict[str, Any] | None,
     actor: Any,
     general_practitioner: str = "",
+    records: dict[str, Any] | None = None,
 ) -> MdtCase:
     """A referral from the intake form, all or nothing: the patient (matched by MRN or
     registered), the case with its facts, the CEA date, the imaging study its lesions were read
@@ -79,7 +112,10 @@ def case_intake(
     case_facts_record(case=case, facts=facts, actor=actor)
     if cea_measured_on is not None:
         case_update(case=case, data={"cea_measured_on": cea_measured_on}, actor=actor)
+    if records:
+        case_update(case=case, data=records, actor=actor)
     if study is not None:
+        study.pop("new", None)  # a new referral's study is its first
         _study_record(case=case, study_data=study, actor=actor)
     recommendation_create(case=case, actor=actor)
     return case
@@ -97,9 +133,11 @@ def case_intake_update(
     study: dict[str, Any] | None,
     actor: Any,
     general_practitioner: str = "",
+    records: dict[str, Any] | None = None,
 ) -> MdtCase:
     """The intake form saved over an existing case: the referral, the facts, the CEA date and
-    the latest imaging study, each written (and audited) only where it changed. A finished case
+    the latest imaging study (or a new one, `study["new"]`, which then holds the lesion
+    table), each written (and audited) only where it changed. A finished case
     is refused whole (409). The recommendation is not re-run: the case's snapshot turns stale
     and the board sees that, until someone recalculates."""
     locked = MdtCase.objects.select_for_update().select_related("patient").get(pk=case.pk)
@@ -114,8 +152,13 @@ def case_intake_update(
         },
         actor=actor,
     )
-    case_facts_record(case=locked, facts=facts, actor=actor)
+    new_study = None
+    if study is not None and study.pop("new", False):
+        new_study = _new_study_record(case=locked, study_data=study, actor=actor)
+    case_facts_record(case=locked, facts=facts, actor=actor, lesions_study=new_study)
     case_update(case=locked, data={"cea_measured_on": cea_measured_on}, actor=actor)
-    if study is not None:
+    if records:
+        case_update(case=locked, data=records, actor=actor)
+    if study is not None and new_study is None:
         _study_record(case=locked, study_data=study, actor=actor)
     return locked

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.patients",
     "apps.imaging",
     "apps.recommendations",
+    "apps.readiness",
     "apps.meetings",
     "apps.summaries",
     "apps.analytics",

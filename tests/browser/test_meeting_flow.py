@@ -62,8 +62,10 @@ def test_case_entered_added_to_a_meeting_decided_signed_off_and_summarised(
     page.get_by_role("link", name="Add to a meeting").click()
     assert unlabelled_fields(page) == []
     page.get_by_role("button", name="Add to meeting").click()
-    page.wait_for_url(f"**{reverse('meetings:meeting-detail', args=[meeting.id])}")
+    page.wait_for_url(f"**{reverse('meetings:meeting-detail', args=[meeting.id])}**")
     assert "FLOW-1" in page.locator("#agenda").inner_text()
+    # Entered without its imaging dates and histology: added, with what is missing said.
+    assert "is not ready" in page.locator("#added-not-ready").inner_text()
 
     # Attendance, with the quorum badge following each change in place.
     assert "quorum: no" in page.get_by_test_id("quorum").inner_text().lower()

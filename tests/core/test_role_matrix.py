@@ -91,6 +91,7 @@ ENDPOINTS = [
     ("api:case-facts", "get", lambda w: [w["case"].id], None, 200),
     ("api:case-facts", "put", lambda w: [w["case"].id], lambda w: example(FACTS_NAME), 200),
     ("api:case-history", "get", lambda w: [w["case"].id], None, 200),
+    ("api:case-readiness", "get", lambda w: [w["case"].id], None, 200),
     ("api:imaging-study-list", "get", None, None, 200),
     (
         "api:imaging-study-list",
@@ -279,6 +280,7 @@ DETAIL_ROUTES = [
     ("api:case-detail", lambda w: [w["case"].id]),
     ("api:case-facts", lambda w: [w["case"].id]),
     ("api:case-history", lambda w: [w["case"].id]),
+    ("api:case-readiness", lambda w: [w["case"].id]),
     ("api:imaging-study-detail", lambda w: [w["study"].id]),
     ("api:lesion-detail", lambda w: [w["lesion"].id]),
     ("api:meeting-detail", lambda w: [w["meeting"].id]),

@@ -120,3 +120,22 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 def birth_date_for_age(age: int, on: datetime.date) -> datetime.date:
     """A birth date that makes the patient exactly `age` on `on` (born on 1 January)."""
     return datetime.date(on.year - age, 1, 1)
+
+
+# The date of MeetingFactory's meetings: results of that day are current for any meeting up to
+# then (a result dated after the meeting counts as current).
+READY_ON = datetime.date(2030, 1, 8)
+
+
+def make_ready(case, on: datetime.date = READY_ON) -> None:
+    """Complete the readiness checklist of a case with facts (results dated `on`): a CT
+    chest-abdomen-pelvis and a liver MRI (without lesions, so the facts keep their source), the
+    CEA and performance status dated, the histology confirmed. RAS, BRAF and MSI are the facts'
+    own (a case made from an example with them known)."""
+    from apps.patients.models import Biomarkers, PerformanceStatus, PrimaryTumour
+
+    for modality in ("ct_chest_abdomen_pelvis", "mri"):
+        ImagingStudyFactory(case=case, modality=modality, performed_on=on)
+    Biomarkers.objects.filter(case=case).update(cea_measured_on=on)
+    PerformanceStatus.objects.filter(case=case).update(assessed_on=on)
+    PrimaryTumour.objects.filter(case=case).update(histology_confirmed=True)

@@ -6,7 +6,7 @@ import pytest
 
 from apps.meetings.services import agenda_item_add
 from apps.recommendations.services import recommendation_create
-from tests.factories import CaseFactory, MeetingFactory
+from tests.factories import CaseFactory, MeetingFactory, make_ready
 
 
 @pytest.fixture
@@ -22,8 +22,11 @@ def meeting(hospital, chair):
 
 
 def _case_with_snapshot(hospital, actor):
+    """Ready for discussion (its readiness checklist complete), so that it can be listed as
+    standard of care."""
     made = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
     recommendation_create(case=made, actor=actor)
+    make_ready(made)
     return made
 
 

@@ -16,7 +16,7 @@ from apps.meetings.services.sign_off import meeting_sign_off
 from apps.recommendations.models import RecommendationSnapshot
 from apps.recommendations.services import recommendation_create
 from tests.conftest import example
-from tests.factories import CaseFactory, MeetingFactory
+from tests.factories import CaseFactory, MeetingFactory, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,11 @@ def case(hospital):
 
 @pytest.fixture
 def snapshot(case, clinician):
-    """The case's recommendation snapshot, evaluated by `clinician`."""
-    return recommendation_create(case=case, actor=clinician)
+    """The case's recommendation snapshot, evaluated by `clinician` (and the case made ready
+    for discussion, so that it can be listed as standard of care)."""
+    made = recommendation_create(case=case, actor=clinician)
+    make_ready(case)
+    return made
 
 
 @pytest.fixture

@@ -73,7 +73,11 @@ def test_coordinator_adds_the_case_to_a_meeting(client, coordinator, meeting, ho
         {"meeting": meeting.pk, "question": "Hepatectomy now?", "presenter": clinician.username},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("meetings:meeting-detail", args=[meeting.pk])
+    item = meeting.agenda_items.get()
+    assert item.added_not_ready  # the case's checklist is not complete
+    assert response["Location"] == (
+        f"{reverse('meetings:meeting-detail', args=[meeting.pk])}?added={item.pk}#agenda"
+    )
     item = AgendaItem.objects.get(case=case)
     assert item.meeting == meeting and item.presenter == clinician
     assert item.question == "Hepatectomy now?"

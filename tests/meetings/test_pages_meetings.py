@@ -185,7 +185,11 @@ def test_add_case_without_javascript_redirects_back(client, coordinator, meeting
     client.force_login(coordinator)
     response = client.post(reverse("meetings:agenda-add", args=[meeting.pk]), {"case": waiting.pk})
     assert response.status_code == 302
-    assert response["Location"] == f"{detail_url(meeting)}#agenda"
+    # The case has no facts: it is not ready, and the page it returns to says so.
+    item = meeting.agenda_items.get()
+    assert response["Location"] == f"{detail_url(meeting)}?added={item.pk}#agenda"
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="added-not-ready"' in page
 
 
 def test_add_case_without_choosing_one_is_400_beside_the_field(

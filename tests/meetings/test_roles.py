@@ -22,7 +22,7 @@ from apps.meetings.models import (
 from apps.recommendations.services import recommendation_create
 from apps.summaries.generation import summary_generate
 from apps.summaries.services import summary_request
-from tests.factories import CaseFactory, MeetingFactory
+from tests.factories import CaseFactory, MeetingFactory, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -371,7 +371,9 @@ class World(dict):
         return item
 
     def _make_to_list(self):
-        return self._agenda_item(facts="solitary-metachronous-low-risk")
+        item = self._agenda_item(facts="solitary-metachronous-low-risk")
+        make_ready(item.case, on=timezone.localdate(item.meeting.scheduled_for))
+        return item
 
     def _make_to_move(self):
         return self._agenda_item()

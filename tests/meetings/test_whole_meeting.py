@@ -3,13 +3,15 @@ PostgreSQL: schedule, agenda, attendance, independent votes and their reveal, a 
 listing, decisions (agreeing, modified with a reason, one recorded before the meeting was
 quorate), sign-off, a refused change of a signed decision, an amendment, and concordance."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from apps.meetings.models import Decision, Meeting
 from apps.patients.models import MdtCase
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,7 @@ def test_whole_meeting_through_the_api(team, hospital):
     items = {}
     for name, _ in AGENDA:
         case = CaseFactory(patient__hospital=hospital, facts=name, question=f"Plan for {name}?")
+        make_ready(case, on=datetime.date(2031, 3, 4))  # the checklist complete for the meeting
         _ok(coordinator.post(reverse("api:case-recommendation", args=[case.id])), 201)
         item = _ok(
             coordinator.post(

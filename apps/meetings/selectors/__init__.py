@@ -46,8 +46,16 @@ def meeting_get(*, user: Any, meeting_id: Any) -> Meeting:
 
 def agenda_list(*, meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
+        # The case's records are the readiness checklist's (apps.readiness.selectors).
         meeting.agenda_items.select_related(
-            "case__patient", "presenter", "moved_to", "postponed_by", "carried_from__meeting"
+            "case__patient",
+            "case__biomarkers",
+            "case__performance_status",
+            "case__primary_tumour",
+            "presenter",
+            "moved_to",
+            "postponed_by",
+            "carried_from__meeting",
         )
         .prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.order_by("version")),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.core.exceptions import ApplicationError
 from apps.core.services import assign, delete_audited, save_audited
 from apps.core.words import lower_words, words
+from apps.readiness.selectors import Readiness, case_readiness
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.models import RecommendationSnapshot
 from apps.recommendations.selectors import recommendation_latest
@@ -452,11 +453,24 @@ def standard_of_care_blocker(snapshot: RecommendationSnapshot | None) -> Applica
     return None
 
 
+def readiness_blocker(readiness: Readiness) -> ApplicationError | None:
+    """Why a case that is not ready cannot be listed as standard of care; None when ready."""
+    if readiness.ready:
+        return None
+    return ApplicationError(
+        "The case is not ready: a case listed without discussion must have its readiness "
+        "checklist complete.",
+        errors={"readiness": [f"Not current: {readiness.outstanding_words()}."]},
+        status=409,
+    )
+
+
 @transaction.atomic
 def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decision:
     """The chair lists a case as standard of care: the pathway's primary recommendation adopted
     without discussion, so that the meeting's time goes to the cases that need it. Only for a
-    case whose recommendation is current and needs no further work-up; it is signed off with
+    case whose recommendation is current and needs no further work-up, and whose readiness
+    checklist is complete on the meeting's date; it is signed off with
     the meeting like any decision, and flagged as not discussed."""
     locked = lock_item(item)
     meeting = locked.meeting
@@ -471,6 +485,10 @@ def standard_of_care_list(*, item: AgendaItem, actor: Any, intent: str) -> Decis
         )
     snapshot = _latest_snapshot(locked)
     blocker = standard_of_care_blocker(snapshot)
+    if blocker is not None:
+        raise blocker
+    readiness = case_readiness(case=locked.case, on=timezone.localdate(meeting.scheduled_for))
+    blocker = readiness_blocker(readiness)
     if blocker is not None:
         raise blocker
     decision = Decision(

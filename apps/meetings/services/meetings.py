@@ -20,6 +20,7 @@ from apps.core.roles import has_role
 from apps.core.services import assign, delete_audited, save_audited
 from apps.patients.choices import CaseStatus
 from apps.patients.models import MdtCase
+from apps.readiness.selectors import case_readiness
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Attendance, Decision, Meeting
@@ -232,6 +233,9 @@ def agenda_item_add(
             "Already on the agenda.", errors={"case": ["The case is already on this agenda."]}
         )
     top = meeting.agenda_items.aggregate(top=Max("position"))["top"]
+    # A case not ready may still go on the agenda (the board may want it anyway); it is
+    # recorded as added not ready, with what was missing, and the answer warns.
+    readiness = case_readiness(case=case, on=timezone.localdate(meeting.scheduled_for))
     item = AgendaItem(
         meeting=meeting,
         case=case,
@@ -239,8 +243,11 @@ def agenda_item_add(
         question=question,
         position=(top or 0) + 1,
         carried_from=carried_from,
+        added_not_ready=not readiness.ready,
+        readiness_missing=readiness.snapshot(),
     )
     save_audited(item, actor=actor)
+    item.readiness = readiness
     if carried_from is None:
         link_waiting_postponement(item=item, actor=actor)
     if case.status == CaseStatus.AWAITING_DISCUSSION:

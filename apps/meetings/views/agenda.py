@@ -21,7 +21,7 @@ from apps.core.ids import uuid_or_none as _uuid
 from apps.core.roles import user_hospital
 
 from ..forms import AgendaAddForm, AgendaMoveForm, PostponeForm, add_service_errors
-from ..models import Meeting
+from ..models import AgendaItem, Meeting
 from ..selectors import agenda_list
 from ..selectors.rediscussion import cases_due_for_rediscussion
 from ..services import agenda_item_add, agenda_item_remove, agenda_reorder
@@ -48,13 +48,18 @@ def _answer(
     add_form: AgendaAddForm | None = None,
     error: ApplicationError | None = None,
     status: int = 200,
+    added: AgendaItem | None = None,
 ) -> HttpResponse:
     if not request.htmx:
         if status < 400:
-            return redirect(f"{meeting_url(meeting)}#agenda")
+            # A case added not ready: the page after the redirect says what is missing.
+            query = f"?added={added.pk}" if added is not None and added.added_not_ready else ""
+            return redirect(f"{meeting_url(meeting)}{query}#agenda")
         context = detail_context(request, meeting, agenda={"add_form": add_form, "error": error})
         return render_page(request, DETAIL, None, context, status=status)
-    context = agenda_context(request, meeting, add_form=add_form, error=error)
+    context = agenda_context(
+        request, meeting, add_form=add_form, error=error, added=added.pk if added else None
+    )
     # The sign-off panel lists the cases it will carry over: it fetches itself again.
     trigger = AGENDA_CHANGED if status < 400 else None
     return render_page(request, DETAIL, "agenda", context, status=status, trigger=trigger)
@@ -75,11 +80,11 @@ def agenda_add(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, meeting, add_form=form, status=400)
     try:
-        agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        item = agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         add_service_errors(form, error)
         return _answer(request, meeting, add_form=form, status=error.status)
-    return _answer(request, meeting)
+    return _answer(request, meeting, added=item)
 
 
 @login_required

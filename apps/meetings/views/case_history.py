@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -80,7 +81,7 @@ def case_add_to_meeting(request: HttpRequest, case_id: Any) -> HttpResponse:
         if form.is_valid():
             meeting = form.cleaned_data["meeting"]
             try:
-                agenda_item_add(
+                item = agenda_item_add(
                     meeting=meeting,
                     case=case,
                     actor=request.user,
@@ -91,7 +92,10 @@ def case_add_to_meeting(request: HttpRequest, case_id: Any) -> HttpResponse:
                 add_service_errors(form, error)
                 status = error.status
             else:
-                return redirect("meetings:meeting-detail", meeting_id=meeting.pk)
+                url = reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk})
+                if item.added_not_ready:  # the meeting page says what is missing
+                    url = f"{url}?added={item.pk}#agenda"
+                return redirect(url)
     return render(
         request,
         "meetings/case_add_to_meeting.html",

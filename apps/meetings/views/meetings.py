@@ -39,6 +39,7 @@ from ..selectors import (
     meeting_quorum,
     with_case_counts,
 )
+from ..selectors.readiness import with_readiness
 from ..selectors.rediscussion import cases_due_for_rediscussion
 from ..services import meeting_create, meeting_update
 from ..services.meetings import meeting_start_warning
@@ -107,8 +108,9 @@ def agenda_context(
     *,
     add_form: AgendaAddForm | None = None,
     error: ApplicationError | None = None,
+    added: Any = None,
 ) -> dict[str, Any]:
-    items = list(agenda_list(meeting=meeting))
+    items = with_readiness(agenda_list(meeting=meeting), meeting)
     now = timezone.now()
     for item in items:
         item.current_decision = current_decision(item=item)
@@ -120,6 +122,8 @@ def agenda_context(
         "can": can,
         "agenda": items,
         "agenda_error": error,
+        # The case just added, when it was not ready: the page says what is missing.
+        "added_not_ready": _added_not_ready(items, added or request.GET.get("added")),
         "meeting_url": reverse("meetings:meeting-detail", kwargs={"meeting_id": meeting.pk}),
     }
     if can["edit_agenda"]:
@@ -139,6 +143,12 @@ def agenda_context(
     # What left (or leaves, at sign-off) this meeting undiscussed: postponed or moved on.
     context["carry_over"] = [item for item in items if item.postponement_reason or item.moved_to]
     return context
+
+
+def _added_not_ready(items: list[Any], added: Any) -> Any:
+    return next(
+        (item for item in items if str(item.pk) == str(added) and item.added_not_ready), None
+    )
 
 
 def present_users(meeting: Meeting) -> list[Any]:

@@ -19,6 +19,7 @@ from apps.core.choices import Role, Specialty
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital, user_roles
 from apps.core.words import lower_words, words
+from apps.readiness.selectors import case_readiness
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_history
@@ -44,6 +45,7 @@ from ..selectors.decisions import (
     decision_versions,
     follow_up_get,
 )
+from ..selectors.readiness import meeting_date
 from ..selectors.treatment import days_to_treatment, treatment_get
 from ..selectors.votes import votes_view
 from ..services.decisions import (
@@ -52,6 +54,7 @@ from ..services.decisions import (
     decision_amend,
     decision_record,
     follow_up_update,
+    readiness_blocker,
     standard_of_care_blocker,
     standard_of_care_list,
 )
@@ -161,6 +164,9 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
     sos_blocker = standard_of_care_blocker(latest)
     # A postponed case is not decided here unless the postponement is withdrawn.
     postponed = bool(item.postponement_reason)
+    if sos_blocker is None and is_chair and not closed and not moved and current is None:
+        # Checked only where the listing would otherwise be offered.
+        sos_blocker = readiness_blocker(case_readiness(case=item.case, on=meeting_date(meeting)))
     can = {
         "vote": surgeon_present and not closed and not moved and not votes.revealed and not current,
         "reveal": is_chair and not closed and not votes.revealed and votes.votes_recorded > 0,

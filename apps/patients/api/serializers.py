@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import not_in_future
+from apps.core.api.fields import StrictBooleanField, not_in_future
 from apps.core.api.schema import CaseFactsDocument
 from apps.core.api.serializers import InputSerializer
 
@@ -63,6 +63,18 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="When the CEA level in the facts was measured.",
     )
+    performance_assessed_on = serializers.DateField(
+        source="performance_status.assessed_on",
+        read_only=True,
+        allow_null=True,
+        help_text="When the performance status was last assessed.",
+    )
+    histology_confirmed = serializers.BooleanField(
+        source="primary_tumour.histology_confirmed",
+        read_only=True,
+        allow_null=True,
+        help_text="Adenocarcinoma confirmed on a biopsy or specimen (null without facts).",
+    )
 
     class Meta:
         model = MdtCase
@@ -77,6 +89,8 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "has_facts",
             "facts_updated_at",
             "cea_measured_on",
+            "performance_assessed_on",
+            "histology_confirmed",
             "created_by",
             "created_at",
             "updated_at",
@@ -139,6 +153,14 @@ class CaseUpdateInputSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     referred_on = serializers.DateField(validators=[not_in_future])
     cea_measured_on = serializers.DateField(allow_null=True, validators=[not_in_future])
+    performance_assessed_on = serializers.DateField(
+        allow_null=True,
+        validators=[not_in_future],
+        help_text="When the performance status was last assessed (needs facts).",
+    )
+    histology_confirmed = StrictBooleanField(
+        help_text="Adenocarcinoma confirmed on a biopsy or specimen (needs facts)."
+    )
 
 
 class AuditChangeSerializer(serializers.Serializer):

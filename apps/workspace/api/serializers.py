@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.readiness.api.serializers import ReadinessOutputSerializer
 from apps.recommendations.choices import ReevaluationOutcome, ReevaluationStatus
 
 
@@ -91,3 +92,15 @@ class TaskOutputSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     overdue = serializers.BooleanField()
     url = serializers.CharField(help_text="The page where the task's record is.")
+
+
+class CaseReadinessQuerySerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="The reference date.")
+
+
+class CaseReadinessOutputSerializer(serializers.Serializer):
+    meeting = serializers.UUIDField(
+        allow_null=True,
+        help_text="The open meeting whose date was the reference; null for `on` or today.",
+    )
+    readiness = ReadinessOutputSerializer()

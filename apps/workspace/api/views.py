@@ -24,6 +24,7 @@ from apps.core.api.viewsets import ServiceModelViewSet
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital
+from apps.meetings.selectors.readiness import case_readiness_now
 from apps.pathways.facts import FactsValidationError, parse_facts
 from apps.patients import selectors, services
 from apps.patients.api.serializers import (
@@ -34,12 +35,15 @@ from apps.patients.api.serializers import (
 )
 from apps.patients.filters import CaseFilter
 from apps.patients.models import MdtCase, Patient, age_on
+from apps.readiness.selectors import case_readiness
 from apps.recommendations.selectors import reevaluation_get, reevaluation_latest
 from apps.recommendations.services import reevaluation_request
 
 from ..inbox import my_tasks
 from ..selectors import case_audit_trail, reevaluation_changes
 from .serializers import (
+    CaseReadinessOutputSerializer,
+    CaseReadinessQuerySerializer,
     ReevaluationCaseOutputSerializer,
     ReevaluationOutputSerializer,
     TaskOutputSerializer,
@@ -200,6 +204,40 @@ class CaseViewSet(ServiceModelViewSet):
                 status=404,
             )
         return Response(document)
+
+    @extend_schema(
+        summary="The case's readiness checklist",
+        description=(
+            "Each item current, stale (with its age) or missing, against `on` when given, else "
+            "the date of the open meeting the case is on the agenda of, else today. The limits "
+            "are the hospital's readiness policy (admin)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "on",
+                OpenApiTypes.DATE,
+                description="The reference date (YYYY-MM-DD), e.g. a meeting's date.",
+            )
+        ],
+        responses={200: CaseReadinessOutputSerializer, **ERROR_RESPONSES},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="readiness", filter_backends=[])
+    def readiness(self, request: Request, pk: Any = None) -> Response:
+        case = self.get_object()
+        query = CaseReadinessQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        on = query.validated_data.get("on")
+        if on is None:
+            readiness, meeting = case_readiness_now(case=case)
+        else:
+            readiness, meeting = case_readiness(case=case, on=on), None
+        return Response(
+            CaseReadinessOutputSerializer(
+                {"readiness": readiness, "meeting": meeting.pk if meeting else None}
+            ).data
+        )
 
     @extend_schema(
         summary="The case's audit trail: every change, who and when, before and after",

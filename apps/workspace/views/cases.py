@@ -25,7 +25,9 @@ from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
+from apps.imaging.selectors import facts_lesions, facts_study_of
 from apps.meetings.selectors.carry_over import case_waiting_for_meeting
+from apps.meetings.selectors.readiness import case_readiness_now
 from apps.meetings.selectors.rediscussion import case_rediscussion
 from apps.meetings.selectors.treatment import case_decided_items
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
@@ -99,6 +101,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
                 study=intake.study,
+                records=intake.records,
                 actor=request.user,
             )
         else:
@@ -111,6 +114,7 @@ def _submit(request: HttpRequest, form: IntakeForm, case: MdtCase | None) -> Htt
                 facts=intake.facts,
                 cea_measured_on=intake.cea_measured_on,
                 study=intake.study,
+                records=intake.records,
                 actor=request.user,
             )
     except ApplicationError as error:
@@ -167,7 +171,11 @@ def _empty_facts() -> dict[str, Any]:
 
 
 def _study(case: MdtCase) -> ImagingStudy | None:
-    return case.imaging_studies.order_by("-performed_on", "-created_at").first()
+    """The study the lesion table was read from (the facts' own), else the latest."""
+    return (
+        facts_study_of(case.liver_lesions.all())
+        or case.imaging_studies.order_by("-performed_on", "-created_at").first()
+    )
 
 
 @login_required
@@ -257,7 +265,10 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
     if snapshot is not None:
         panel = panel_context(snapshot.result, snapshot.facts.get("liver", {}).get("lesions", []))
     studies = list(case.imaging_studies.order_by("-performed_on", "-created_at"))
+    readiness, readiness_meeting = case_readiness_now(case=case)
     return {
+        "readiness": readiness,
+        "readiness_meeting": readiness_meeting,
         "case": case,
         "age_at_referral": case.patient.age_on(case.referred_on),
         "facts": facts,
@@ -265,7 +276,8 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "facts_refused": facts_refused,
         "pathway_version": CURRENT_VERSION,
         "studies": studies,
-        "lesions": list(case.liver_lesions.all()),
+        "facts_study": facts_study_of(case.liver_lesions.all()),
+        "lesions": facts_lesions(case.liver_lesions.all()),
         "sites": list(case.extrahepatic_sites.all()),
         "snapshot": snapshot,
         "panel": panel,

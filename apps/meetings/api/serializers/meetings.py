@@ -7,11 +7,14 @@ from rest_framework import serializers
 
 from apps.core.api.fields import HospitalUserField
 from apps.core.api.serializers import InputSerializer
+from apps.core.words import words
 from apps.patients.api.serializers import PatientOutputSerializer, ScopedCaseField
+from apps.readiness.api.serializers import ReadinessMissingSerializer, ReadinessOutputSerializer
 
 from ...choices import DepartureReason, MeetingStatus, PostponementReason
 from ...models import AgendaItem, Decision, Meeting
 from ...selectors import current_decision, meeting_list, meeting_quorum
+from ...selectors.readiness import with_readiness
 
 
 class QuorumSerializer(serializers.Serializer):
@@ -138,11 +141,45 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
         help_text="The earlier meeting's agenda item this case was carried from, undiscussed.",
     )
     decision = serializers.SerializerMethodField()
+    readiness = serializers.SerializerMethodField(
+        help_text="The case's readiness checklist on the meeting's date, now."
+    )
+    added_not_ready = serializers.BooleanField(
+        read_only=True, help_text="The case was not ready when it was added to the agenda."
+    )
+    readiness_missing = serializers.SerializerMethodField(
+        help_text="What was not current when the case was added (empty when it was ready)."
+    )
+    readiness_warning = serializers.SerializerMethodField(
+        help_text="In words, what was missing when the case was added; null when it was ready."
+    )
 
     @extend_schema_field(DecisionSummarySerializer(allow_null=True))
     def get_decision(self, item: AgendaItem) -> dict | None:
         decision = current_decision(item=item)
         return DecisionSummarySerializer(decision).data if decision else None
+
+    @extend_schema_field(ReadinessOutputSerializer)
+    def get_readiness(self, item: AgendaItem) -> dict:
+        # Lists attach it in one batch (with_readiness); a single item is checked here.
+        readiness = getattr(item, "readiness", None)
+        if readiness is None:
+            readiness = with_readiness([item], item.meeting)[0].readiness
+        return ReadinessOutputSerializer(readiness).data
+
+    @extend_schema_field(ReadinessMissingSerializer(many=True))
+    def get_readiness_missing(self, item: AgendaItem) -> list:
+        return ReadinessMissingSerializer(item.readiness_missing, many=True).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_readiness_warning(self, item: AgendaItem) -> str | None:
+        if not item.added_not_ready:
+            return None
+        missing = "; ".join(
+            f"{words(entry['code'], 'ReadinessItem')}: {entry['detail']}"
+            for entry in item.readiness_missing
+        )
+        return f"Added, but the case is not ready: {missing}."
 
     class Meta:
         model = AgendaItem
@@ -165,6 +202,10 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
             "discussion_seconds",
             "letter_note",
             "decision",
+            "readiness",
+            "added_not_ready",
+            "readiness_missing",
+            "readiness_warning",
         ]
         read_only_fields = fields
 

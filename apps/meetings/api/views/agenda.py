@@ -17,6 +17,7 @@ from apps.patients.selectors import case_list
 
 from ... import selectors
 from ...selectors.case_meetings import case_meetings
+from ...selectors.readiness import with_readiness
 from ...services import agenda_reorder
 from ...services.agenda_moves import (
     agenda_item_move,
@@ -49,7 +50,7 @@ class AgendaReorderView(APIView):
         meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
         data = validated_input(AgendaReorderInputSerializer, request)
         agenda_reorder(meeting=meeting, item_ids=data["items"], actor=request.user)
-        agenda = selectors.agenda_list(meeting=meeting)
+        agenda = with_readiness(selectors.agenda_list(meeting=meeting), meeting)
         return Response(AgendaItemOutputSerializer(agenda, many=True).data)
 
 

@@ -16,6 +16,7 @@ from apps.core.roles import user_hospital
 from ... import selectors, services
 from ...filters import MeetingFilter
 from ...models import Meeting
+from ...selectors.readiness import with_readiness
 from ...services.presenting import meeting_present
 from ..parameters import ITEM_ID
 from ..serializers.meetings import (
@@ -101,9 +102,8 @@ class MeetingViewSet(ServiceModelViewSet):
             data = self._input(AgendaItemCreateInputSerializer, request)
             item = services.agenda_item_add(meeting=meeting, actor=request.user, **data)
             return Response(AgendaItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
-        return Response(
-            AgendaItemOutputSerializer(selectors.agenda_list(meeting=meeting), many=True).data
-        )
+        agenda = with_readiness(selectors.agenda_list(meeting=meeting), meeting)
+        return Response(AgendaItemOutputSerializer(agenda, many=True).data)
 
     @extend_schema(
         summary="Bring a case up on the meeting's screen (chair or coordinator)",

@@ -17,6 +17,8 @@ from django.utils import timezone
 from apps.casefacts.services import case_refer
 from apps.core.choices import Role, Specialty
 from apps.core.models import Hospital, StaffProfile
+from apps.imaging.choices import Modality
+from apps.imaging.services import study_create
 from apps.meetings.models import Meeting
 from apps.meetings.services import agenda_item_add, meeting_create, meeting_update
 from apps.meetings.services.attendance import attendance_add
@@ -30,7 +32,7 @@ from apps.meetings.services.sign_off import meeting_sign_off
 from apps.meetings.services.treatment import treatment_record
 from apps.meetings.services.votes import vote_record, votes_reveal
 from apps.pathways.facts import parse_facts
-from apps.patients.services import patient_create
+from apps.patients.services import case_update, patient_create
 from apps.recommendations.services import recommendation_create
 
 # Printed on purpose: demo accounts on a fictional hospital. It meets the password policy
@@ -122,6 +124,43 @@ EARLIER_VERSION = "crlm-2026.1"
 EXAMPLE_FOLDERS = {"upcoming": ("crlm-2027.1", "examples"), "last_week": ("examples",)}
 
 
+def _prepare(case: Any, today: date, *, ready: bool) -> None:
+    """The case's readiness: imaging, CEA and performance status dated, histology confirmed.
+    A case not ready has a liver MRI ten weeks old and no CT chest-abdomen-pelvis yet."""
+    actor = case.created_by
+    recent = today - timedelta(days=10)
+    if ready:
+        study_create(
+            case=case,
+            data={
+                "modality": Modality.CT_CHEST_ABDOMEN_PELVIS,
+                "performed_on": recent,
+                "report_summary": "Fictional report: no disease outside the liver.",
+            },
+            actor=actor,
+        )
+    study_create(
+        case=case,
+        data={
+            "modality": Modality.MRI,
+            "performed_on": recent if ready else today - timedelta(weeks=10),
+            "hepatospecific_contrast": True,
+            "diffusion_weighted": True,
+            "report_summary": "Fictional report: liver metastases as recorded.",
+        },
+        actor=actor,
+    )
+    case_update(
+        case=case,
+        data={
+            "cea_measured_on": recent,
+            "performance_assessed_on": recent,
+            "histology_confirmed": True,
+        },
+        actor=actor,
+    )
+
+
 def _birth_date_for_age(age: int, on: date) -> date:
     """A birth date giving exactly `age` on `on` (birthday three months before)."""
     month = (on.month - 4) % 12 + 1
@@ -202,6 +241,9 @@ class Command(BaseCommand):
                     created_by=actor,
                 )
             )
+            # Last week's cases were ready; of the upcoming ones, every other case is not yet
+            # (an old liver MRI, no CT chest-abdomen-pelvis), as the readiness checklist shows.
+            _prepare(cases[-1], today, ready=folder == folders["last_week"] or number % 2 == 1)
         days_ahead = (1 - today.weekday()) % 7 or 7  # next Tuesday
         starts = timezone.make_aware(
             datetime.combine(today + timedelta(days=days_ahead), time(8, 0))
@@ -215,13 +257,13 @@ class Command(BaseCommand):
             actor=actor,
         )
         for (example, *_), case in zip(UPCOMING, cases, strict=False):
-            agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
             # The agenda's cases come with the pathway's recommendation, as a coordinator would
             # prepare them (two before the upgrade).
             if example in BEFORE_THE_UPGRADE:
                 recommendation_create(case=case, actor=actor, version=EARLIER_VERSION)
             else:
                 recommendation_create(case=case, actor=actor)
+            agenda_item_add(meeting=meeting, case=case, presenter=users["radiologist"], actor=actor)
         for username in ("surgeon", "surgeon2", "oncologist", "radiologist", "coordinator"):
             attendance_add(meeting=meeting, user=users[username], actor=actor)
         self._last_week(hospital, users, cases[len(UPCOMING) :], starts - timedelta(days=7))
