@@ -126,9 +126,9 @@ PAGES: list[tuple[str, str, Callable[[Context], str]]] = [
         lambda c: _reverse("api:case-list", query="page_size=100"),
     ),
     (
-        "API cases, search",
+        "API patients, name contains",
         "coordinator",
-        lambda c: _reverse("api:case-list", query=f"search={c.search_name}"),
+        lambda c: _reverse("api:patient-list", query=f"family_name={c.search_name[1:]}"),
     ),
     ("API meetings", "coordinator", lambda c: _reverse("api:meeting-list")),
     ("API patients", "coordinator", lambda c: _reverse("api:patient-list")),
