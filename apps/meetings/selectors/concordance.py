@@ -278,9 +278,14 @@ def _revealed_vote_counts(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
             votes_count=Count("votes"),
             distinct_calls=Count("votes__call", distinct=True),
             **per_call,
+            # Looked up per case (an index probe each), not an EXISTS the planner hashes over
+            # every decision of ten years.
+            current_version=Subquery(current_decision.values("version")[:1]),
+        )
+        .annotate(
             pathway=SqlCase(
                 When(
-                    Exists(current_decision),
+                    current_version__isnull=False,
                     then=Subquery(current_decision.values("recommendation__resectability")[:1]),
                 ),
                 default=Subquery(newest_snapshot.values("resectability")[:1]),
