@@ -57,8 +57,10 @@ def throwaway_django(prefix: str, *, postgres_url: str, sqlite: bool) -> Iterato
 
         django.setup()
         call_command("migrate", "--noinput", verbosity=0)
-        yield label
-        connections.close_all()
+        try:
+            yield label
+        finally:
+            connections.close_all()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if not sqlite:

@@ -62,6 +62,10 @@ class Meeting(BaseModel):
 
     class Meta:
         ordering = ["scheduled_for"]
+        indexes = [
+            # Every list of meetings is one hospital's, by date (and concordance by date range).
+            models.Index(fields=["hospital", "scheduled_for"], name="meeting_hospital_date"),
+        ]
         constraints = [
             one_of("status", MeetingStatus.values, "meeting_status_valid"),
             # Closed means signed off, and only a closed meeting is signed off.
@@ -345,6 +349,14 @@ class DecisionAction(BaseModel):
 
     class Meta:
         ordering = ["agenda_item", "due_on", "created_at"]
+        indexes = [
+            # A user's open actions: the few not done, not the years of done ones.
+            models.Index(
+                fields=["owner", "due_on", "created_at"],
+                condition=Q(done_at__isnull=True),
+                name="action_open_by_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description[:40]} (due {self.due_on})"

@@ -94,6 +94,14 @@ class MdtCase(BaseModel):
     class Meta:
         verbose_name = "MDT case"
         ordering = ["-referred_on", "-created_at"]
+        indexes = [
+            # The case lists' order (newest referral first) and the waiting list's (oldest
+            # first, by status): read in index order, not sorted from every case.
+            models.Index(fields=["-referred_on", "-created_at"], name="case_referred_newest"),
+            models.Index(
+                fields=["status", "referred_on", "created_at"], name="case_status_referred"
+            ),
+        ]
         constraints = [one_of("status", CaseStatus.values, "case_status_valid")]
 
     def __str__(self) -> str:

@@ -48,7 +48,9 @@ CASES_SHOWN = 25
 ACTIONS_SHOWN = 25
 # A meeting that began this morning and is not signed off is still "upcoming" business.
 RECENT = datetime.timedelta(hours=12)
-OPEN_CASES = [CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED, CaseStatus.DISCUSSED]
+# Cases still to come to the board: a discussed case is past its meeting (ten years of them
+# would bury this week's), so its recommendation is no longer the board's to refresh.
+OPEN_CASES = [CaseStatus.AWAITING_DISCUSSION, CaseStatus.SCHEDULED]
 
 
 def case_audit_trail(*, case: MdtCase) -> list[dict[str, Any]]:
@@ -135,9 +137,10 @@ def waiting_cases(*, user: Any) -> QuerySet[MdtCase]:
 
 
 def stale_cases(*, user: Any) -> list[MdtCase]:
-    """Open cases whose newest recommendation is stale, with why (`stale_label`): the staleness
-    of each case's newest snapshot is a subquery (recommendations.selectors.with_staleness), so
-    the list is one query however many cases or snapshots there are."""
+    """Cases awaiting discussion or on an agenda whose newest recommendation is stale, newest
+    referral first, with why (`stale_label`): the staleness of each case's newest snapshot is a
+    subquery (recommendations.selectors.with_staleness), so the list is one query however many
+    cases or snapshots there are; the status index keeps the subquery to the open cases."""
     newest = with_staleness(
         RecommendationSnapshot.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
     )
@@ -149,7 +152,7 @@ def stale_cases(*, user: Any) -> list[MdtCase]:
             latest_stale_reason=Subquery(newest.values("stale_reason")[:1]),
         )
         .filter(latest_stale=True)
-        .order_by("referred_on", "created_at")[:CASES_SHOWN]
+        .order_by("-referred_on", "-created_at")[:CASES_SHOWN]
     )
     labels = dict(StaleReason.choices)
     for case in cases:

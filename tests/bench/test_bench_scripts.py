@@ -71,3 +71,29 @@ def test_live_bench_prints_its_figures():
     assert completed.returncode == 0, completed.stderr
     assert "poll of a current page (304)" in completed.stdout
     assert "status 304" in completed.stdout and "status 200" in completed.stdout
+
+
+def test_scale_bench_fills_and_prints_every_page():
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "bench/scale.py",
+            "--sqlite",
+            "--cases",
+            "30",
+            "--meetings",
+            "4",
+            "--requests",
+            "2",
+            "--skip-http",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "data: 30 cases, 4 meetings" in completed.stdout
+    for page in ("dashboard", "case page", "concordance, ten years", "API /me/ (the floor)"):
+        assert page in completed.stdout

@@ -75,6 +75,36 @@ def test_dashboard_lists_stale_recommendations_with_the_reason(
     assert "facts changed after the evaluation" in section
 
 
+def test_dashboard_stale_list_is_of_cases_still_to_discuss_newest_first(
+    client, viewer, hospital, coordinator
+):
+    """Ten years of discussed cases would bury this week's: only cases awaiting discussion or
+    on an agenda are listed, the newest referral first."""
+    today = timezone.localdate()
+    older = CaseFactory(
+        patient__hospital=hospital,
+        facts="solitary-metachronous-low-risk",
+        referred_on=today - datetime.timedelta(days=30),
+    )
+    newer = CaseFactory(
+        patient__hospital=hospital,
+        facts="solitary-metachronous-low-risk",
+        referred_on=today - datetime.timedelta(days=2),
+        status="scheduled",
+    )
+    discussed = CaseFactory(
+        patient__hospital=hospital, facts="solitary-metachronous-low-risk", status="discussed"
+    )
+    for case in (older, newer, discussed):
+        recommendation_create(case=case, actor=coordinator)
+    MdtCase.objects.update(facts_updated_at=timezone.now() + datetime.timedelta(minutes=5))
+    client.force_login(viewer)
+    page = client.get(reverse("home")).content.decode()
+    section = page[page.index('id="dashboard-stale"') :]
+    assert section.index(newer.patient.mrn) < section.index(older.patient.mrn)
+    assert discussed.patient.mrn not in section
+
+
 def test_dashboard_lists_my_open_actions_soonest_first_overdue_marked(
     client, hospital, coordinator, clinician, chair
 ):

@@ -12,9 +12,10 @@ What counts:
   count that moved as votes came in would leak them.
 
 The answer costs three queries whatever the number of meetings, cases, versions and votes: the
-meetings, the current decisions, and the agenda cases with revealed votes (counted per case in
-SQL). The sums over cases are done in Python, a row per case, into small dataclasses: simpler
-to read than the same in SQL, and as quick at a year's meetings (bench/concordance.py).
+meetings, the current decisions counted per meeting, and the revealed votes counted per agenda
+case and summed per meeting. The counting is all in SQL (a row per meeting comes back, not one
+per case: ten years are 50,000 cases, bench/scale.py); Python adds the meetings' rows into
+the totals.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from apps.recommendations.choices import Resectability
 from apps.recommendations.models import RecommendationSnapshot
@@ -61,16 +65,16 @@ class VoteSummary:
     def pathway_agreement_rate(self) -> float | None:
         return _rate(self.votes_matching_pathway, self.votes)
 
-    def count_case(self, *, votes: int, distinct_calls: int, matching_pathway: int) -> None:
-        """One agenda case's revealed votes: how many, how many different calls among them, and
-        how many called what the pathway said."""
-        self.cases_with_votes += 1
-        self.votes += votes
-        if votes >= 2:
-            self.cases_with_two_or_more += 1
-            if distinct_calls == 1:
-                self.surgeons_unanimous += 1
-        self.votes_matching_pathway += matching_pathway
+    def add(self, counts: dict[str, Any]) -> None:
+        """Add a meeting's counts (a row of `_vote_counts`)."""
+        for name in (
+            "cases_with_votes",
+            "votes",
+            "cases_with_two_or_more",
+            "surgeons_unanimous",
+            "votes_matching_pathway",
+        ):
+            setattr(self, name, getattr(self, name) + int(counts[name] or 0))
 
 
 @dataclass(kw_only=True)
@@ -90,25 +94,21 @@ class Summary:
     def agreement_rate(self) -> float | None:
         return _rate(self.agree, self.decisions)
 
-    def count_decision(self, decision: dict[str, Any]) -> None:
-        """One current decision (a row of `_current_decisions`)."""
-        self.decisions += 1
-        agreement = decision["agreement"]
-        if agreement == Agreement.AGREE:
-            self.agree += 1
-        elif agreement == Agreement.MODIFIED:
-            self.modified += 1
-        elif agreement == Agreement.DISAGREE:
-            self.disagree += 1
-        # A reason is only a departure's: the model requires one when the decision does not
-        # agree, and one left on an agreeing decision explains nothing.
-        reason = decision["departure_reason"]
-        if agreement != Agreement.AGREE and reason in self.departures_by_reason:
-            self.departures_by_reason[reason] += 1
-        if decision["listed_not_discussed"]:
-            self.listed_not_discussed += 1
-        if not decision["quorate"]:
-            self.recorded_without_quorum += 1
+    def add_decisions(self, counts: dict[str, int]) -> None:
+        """Add a meeting's counts of current decisions (a row of `_decision_counts`). A reason
+        is only a departure's: the model requires one when the decision does not agree, and
+        one left on an agreeing decision explains nothing (the counts leave it out)."""
+        for name in (
+            "decisions",
+            "agree",
+            "modified",
+            "disagree",
+            "listed_not_discussed",
+            "recorded_without_quorum",
+        ):
+            setattr(self, name, getattr(self, name) + counts[name])
+        for reason in self.departures_by_reason:
+            self.departures_by_reason[reason] += counts[_reason_key(reason)]
 
 
 @dataclass(kw_only=True)
@@ -151,25 +151,17 @@ def concordance_summary(
         for row in meetings.values("id", "title", "scheduled_for", "status", "signed_off_at")
     }
     totals = Summary()
-
-    decided: dict[Any, str] = {}  # agenda item -> resectability of its decision's snapshot
-    for decision in _current_decisions(meetings):
-        decided[decision["agenda_item_id"]] = decision["recommendation__resectability"]
-        for summary in (by_meeting[decision["agenda_item__meeting_id"]], totals):
-            summary.count_decision(decision)
-
-    for item in _revealed_vote_counts(meetings):
-        # The pathway's word on the case is the recommendation the board decided against;
-        # before any decision, the case's newest one (none: no call can match it).
-        pathway = decided.get(item["id"], item["case_resectability"])
-        for summary in (by_meeting[item["meeting_id"]], totals):
-            summary.votes.count_case(
-                votes=item["votes_count"],
-                distinct_calls=item["distinct_calls"],
-                matching_pathway=item.get(_calls_key(pathway), 0) if pathway else 0,
-            )
-
+    for row in _decision_counts(meetings):
+        for summary in (by_meeting[row.pop("meeting_id")], totals):
+            summary.add_decisions(row)
+    for row in _vote_counts(meetings):
+        for summary in (by_meeting[row.pop("meeting_id")], totals):
+            summary.votes.add(row)
     return Concordance(totals=totals, meetings=list(by_meeting.values()))
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _meetings(
@@ -184,49 +176,94 @@ def _meetings(
     meetings = meeting_list(user=user).prefetch_related(None).select_related(None)
     if meeting is not None:
         meetings = meetings.filter(pk=meeting.pk)
+    # Local days as bounds in time (midnight to midnight), not a cast of every meeting's time
+    # to a date: the meetings' date index answers the range.
     if date_from is not None:
-        meetings = meetings.filter(scheduled_for__date__gte=date_from)
+        meetings = meetings.filter(scheduled_for__gte=_local_midnight(date_from))
     if date_to is not None:
-        meetings = meetings.filter(scheduled_for__date__lte=date_to)
+        next_day = date_to + datetime.timedelta(days=1)
+        meetings = meetings.filter(scheduled_for__lt=_local_midnight(next_day))
     if signed_only:
         meetings = meetings.filter(signed_off_at__isnull=False)
     return meetings.order_by("scheduled_for", "created_at", "id")
 
 
-def _current_decisions(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
+def _current_decisions(meetings: QuerySet[Meeting]) -> QuerySet[Decision]:
     """The newest decision version of each agenda case of the meetings that stayed on them."""
     newer = Decision.objects.filter(
         agenda_item=OuterRef("agenda_item"), version__gt=OuterRef("version")
     )
+    return Decision.objects.filter(
+        agenda_item__meeting__in=meetings.values("pk"), agenda_item__moved_to__isnull=True
+    ).exclude(Exists(newer))
+
+
+def _decision_counts(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
+    """The current decisions counted per meeting, in SQL (a row per meeting)."""
+    departs = ~Q(agreement=Agreement.AGREE)
+    per_reason = {
+        _reason_key(reason): Count("id", filter=departs & Q(departure_reason=reason))
+        for reason in DepartureReason.values
+    }
     return (
-        Decision.objects.filter(
-            agenda_item__meeting__in=meetings.values("pk"), agenda_item__moved_to__isnull=True
-        )
-        .exclude(Exists(newer))
-        .values(
-            "agenda_item_id",
-            "agenda_item__meeting_id",
-            "agreement",
-            "departure_reason",
-            "listed_not_discussed",
-            "quorate",
-            "recommendation__resectability",
+        _current_decisions(meetings)
+        .order_by()
+        .values(meeting_id=F("agenda_item__meeting_id"))
+        .annotate(
+            decisions=Count("id"),
+            agree=Count("id", filter=Q(agreement=Agreement.AGREE)),
+            modified=Count("id", filter=Q(agreement=Agreement.MODIFIED)),
+            disagree=Count("id", filter=Q(agreement=Agreement.DISAGREE)),
+            listed_not_discussed=Count("id", filter=Q(listed_not_discussed=True)),
+            recorded_without_quorum=Count("id", filter=Q(quorate=False)),
+            **per_reason,
         )
     )
+
+
+def _reason_key(reason: str) -> str:
+    return f"reason_{reason}"
 
 
 def _calls_key(call: str) -> str:
     return f"calls_{call}"
 
 
+def _vote_counts(meetings: QuerySet[Meeting]) -> list[dict[str, Any]]:
+    """The revealed votes counted per meeting, in SQL: the agenda cases' counts (a row per case,
+    `_revealed_vote_counts`) summed per meeting by an outer query over them."""
+    per_case_sql, params = _revealed_vote_counts(meetings).query.sql_with_params()
+    matching = " ".join(f"WHEN %s THEN {_calls_key(call)}" for call in Resectability.values)
+    sql = f"""
+        SELECT meeting_id,
+               COUNT(*) AS cases_with_votes,
+               SUM(votes_count) AS votes,
+               SUM(CASE WHEN votes_count >= 2 THEN 1 ELSE 0 END) AS cases_with_two_or_more,
+               SUM(CASE WHEN votes_count >= 2 AND distinct_calls = 1 THEN 1 ELSE 0 END)
+                   AS surgeons_unanimous,
+               SUM(CASE pathway {matching} ELSE 0 END) AS votes_matching_pathway
+        FROM ({per_case_sql}) AS per_case
+        GROUP BY meeting_id
+    """  # noqa: S608 (the names are the code's own; the values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*Resectability.values, *params])
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    field = Meeting._meta.pk
+    for row in rows:
+        row["meeting_id"] = field.to_python(row["meeting_id"])
+    return rows
+
+
 def _revealed_vote_counts(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
     """The meetings' agenda cases with revealed votes, each with its votes counted (in all,
-    distinct calls, and each call) and the resectability of its case's newest recommendation
-    snapshot (None when the pathway was never run for it). Counted in SQL: a row per case,
-    not per vote."""
+    distinct calls, and each call) and the pathway's call on it (`pathway`): the resectability
+    of the recommendation its current decision was made against, or before any decision, of
+    its case's newest snapshot (None when the pathway was never run for it: no call matches)."""
     newest_snapshot = RecommendationSnapshot.objects.filter(case=OuterRef("case")).order_by(
         "-created_at", "-id"
     )
+    current_decision = Decision.objects.filter(agenda_item=OuterRef("pk")).order_by("-version")
     per_call = {
         _calls_key(call): Count("votes", filter=Q(votes__call=call))
         for call in Resectability.values
@@ -241,10 +278,20 @@ def _revealed_vote_counts(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
             votes_count=Count("votes"),
             distinct_calls=Count("votes__call", distinct=True),
             **per_call,
-            case_resectability=Subquery(newest_snapshot.values("resectability")[:1]),
+            # Looked up per case (an index probe each), not an EXISTS the planner hashes over
+            # every decision of ten years.
+            current_version=Subquery(current_decision.values("version")[:1]),
+        )
+        .annotate(
+            pathway=SqlCase(
+                When(
+                    current_version__isnull=False,
+                    then=Subquery(current_decision.values("recommendation__resectability")[:1]),
+                ),
+                default=Subquery(newest_snapshot.values("resectability")[:1]),
+            ),
         )
         .filter(votes_count__gt=0)
-        .values(
-            "id", "meeting_id", "votes_count", "distinct_calls", "case_resectability", *per_call
-        )
+        .order_by()
+        .values("meeting_id", "votes_count", "distinct_calls", "pathway", *per_call)
     )
