@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_hospital_letterhead'),
-        ('meetings', '0006_meeting_day'),
+        ('meetings', '0009_agenda_readiness'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

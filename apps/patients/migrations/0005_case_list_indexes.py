@@ -22,7 +22,7 @@ def _trigram_index(column: str, name: str) -> migrations.RunSQL:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0003_general_practitioner'),
+        ('patients', '0004_readiness_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
