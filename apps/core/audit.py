@@ -106,6 +106,19 @@ def _record_label(record_name: str, row: Any) -> str:
     return record_name.replace("_", " ").capitalize()
 
 
+def _item_shown(item: Any) -> str:
+    """An entry of a list field: a code in words, or a coded entry (`{"code", "detail"}`, such
+    as a checklist item) as its words and detail."""
+    from .words import words
+
+    if isinstance(item, str):
+        return words(item)
+    if isinstance(item, dict) and "code" in item:
+        detail = item.get("detail")
+        return f"{words(item['code'])}: {detail}" if detail else words(item["code"])
+    return str(item)
+
+
 def _shown(field: Any, value: Any, people: dict[Any, str]) -> str:
     from django.utils import timezone
 
@@ -123,7 +136,7 @@ def _shown(field: Any, value: Any, people: dict[Any, str]) -> str:
     if isinstance(value, date):
         return f"{value.day} {value:%b %Y}"
     if isinstance(value, list):
-        return "; ".join(words(item) if isinstance(item, str) else str(item) for item in value)
+        return "; ".join(_item_shown(item) for item in value)
     choices = dict(field.flatchoices) if field.choices else {}
     if value in choices:
         return str(choices[value])

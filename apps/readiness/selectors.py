@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from apps.core.words import lower_words, words
 from apps.imaging.choices import Modality
@@ -250,15 +250,19 @@ def cases_readiness(
         .order_by()
     ):
         studies.setdefault(row["case_id"], {})[row["modality"]] = row["latest"]
+    # Each case's newest snapshot, by a correlated subquery (portable: no DISTINCT ON).
+    newest = (
+        RecommendationSnapshot.objects.filter(case_id=OuterRef("case_id"))
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
     snapshots = {
         snapshot.case_id: snapshot
         for snapshot in with_staleness(
-            RecommendationSnapshot.objects.filter(case_id__in=ids).only(
+            RecommendationSnapshot.objects.filter(case_id__in=ids, id=Subquery(newest)).only(
                 "id", "case_id", "result", "facts_updated_at", "pathway_version", "created_at"
             )
-        )
-        .order_by("case_id", "-created_at", "-id")
-        .distinct("case_id")
+        ).order_by()
     }
     hospitals = {case.patient.hospital_id for case in records}
     policies = {

@@ -41,7 +41,8 @@ ROUTES = [
     ("lesions", lambda m, c: reverse("api:lesion-list"), 6),
     ("studies", lambda m, c: reverse("api:imaging-study-list"), 6),
     ("meetings", lambda m, c: reverse("api:meeting-list"), 6),
-    ("agenda", lambda m, c: reverse("api:meeting-agenda", args=[m.id]), 6),
+    # The agenda's readiness checklist: three more, whatever the number of cases.
+    ("agenda", lambda m, c: reverse("api:meeting-agenda", args=[m.id]), 9),
     (
         "history",
         lambda m, c: reverse("api:case-history", args=[c.id]),
