@@ -1,4 +1,4 @@
-"""The metrics the records support today, registered at start-up (AnalyticsConfig.ready).
+"""The board's metrics over the records, registered at start-up (AnalyticsConfig.ready).
 
 Shared definitions, those of the concordance audit (apps/meetings/selectors/concordance.py):
 - a case was *discussed* at a meeting when its agenda item stayed there (not moved to a later
@@ -16,8 +16,15 @@ from typing import Any
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from apps.meetings.choices import Agreement, DepartureReason, MeetingStatus
-from apps.meetings.models import AgendaItem, Decision
+from apps.meetings.choices import (
+    Agreement,
+    DepartureReason,
+    MeetingStatus,
+    PostponementReason,
+    TreatmentMatch,
+    TreatmentVarianceReason,
+)
+from apps.meetings.models import AgendaItem, Decision, TreatmentGiven
 from apps.patients.models import MdtCase
 
 from .aggregates import DaysBetween, distribution
@@ -69,11 +76,19 @@ def cases_per_month(scope: Scope) -> Table:
         case=OuterRef("case"), meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for")
     )
     again = discussed_items(scope).filter(meeting__in=scope.meetings()).filter(Exists(earlier))
+    # Of those, the ones a decision at an earlier meeting asked back (a re-discussion date).
+    asked = Decision.objects.filter(
+        agenda_item__case=OuterRef("case"),
+        agenda_item__meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for"),
+        rediscuss_on__isnull=False,
+    )
+    asked_back = again.filter(Exists(asked))
     return over_time(
         scope,
         {
             "New referrals": (new, "referred_on"),
             "Discussed again": (again, "meeting__scheduled_for"),
+            "Of which asked back by the board": (asked_back, "meeting__scheduled_for"),
         },
     )
 
@@ -117,6 +132,88 @@ def discussed_at_first_listing(scope: Scope) -> Table:
         part_label="Cases discussed there",
         whole_label="Cases first listed (signed-off meetings)",
     )
+
+
+def meeting_to_treatment_days(scope: Scope) -> Table:
+    started = TreatmentGiven.objects.filter(
+        agenda_item__meeting__in=scope.meetings(), started=True
+    ).annotate(days=DaysBetween(F("started_on"), TruncDate("agenda_item__meeting__scheduled_for")))
+    return distribution_figures(
+        distribution(started, "days"),
+        unit=DAYS,
+        counted="Treatments started after decisions in the range",
+    )
+
+
+def signed_listings(scope: Scope) -> QuerySet[AgendaItem]:
+    """The agenda cases of the signed-off meetings in the range."""
+    return AgendaItem.objects.filter(
+        meeting__in=scope.meetings().filter(status=MeetingStatus.CLOSED)
+    )
+
+
+def _postponed() -> Q:
+    # Moved on without a coded reason: listings from before reasons were recorded.
+    return ~Q(postponement_reason="") | Q(moved_to__isnull=False)
+
+
+def postponements(scope: Scope) -> Table:
+    found = signed_listings(scope).aggregate(
+        listed=Count("pk"),
+        postponed=Count("pk", filter=_postponed()),
+        carried=Count("pk", filter=Q(moved_to__isnull=False)),
+    )
+    table = share_figures(
+        found["postponed"],
+        found["listed"],
+        share="Postponement rate",
+        part_label="Cases postponed or carried over",
+        whole_label="Cases listed (signed-off meetings)",
+    )
+    table.rows.append({"measure": "Carried to a later meeting", "value": found["carried"]})
+    table.units.append(COUNT)
+    return table
+
+
+def postponement_reasons(scope: Scope) -> Table:
+    return choice_counts(
+        signed_listings(scope).filter(_postponed()),
+        "postponement_reason",
+        PostponementReason,
+        heading="Reason",
+        unset="Moved on without a reason recorded",
+    )
+
+
+def listed_not_ready(scope: Scope) -> Table:
+    found = AgendaItem.objects.filter(meeting__in=scope.meetings()).aggregate(
+        listed=Count("pk"), not_ready=Count("pk", filter=Q(added_not_ready=True))
+    )
+    return share_figures(
+        found["not_ready"],
+        found["listed"],
+        share="Listed while not ready",
+        part_label="Cases added with their checklist incomplete",
+        whole_label="Cases listed",
+    )
+
+
+def decisions_carried_out(scope: Scope) -> Table:
+    signed = current_decisions(scope).filter(signed_off_at__isnull=False)
+    return choice_counts(
+        signed,
+        "agenda_item__treatment_given__matches",
+        TreatmentMatch,
+        heading="Treatment given",
+        unset="No treatment recorded yet",
+    )
+
+
+def treatment_variance_reasons(scope: Scope) -> Table:
+    differing = TreatmentGiven.objects.filter(agenda_item__meeting__in=scope.meetings()).exclude(
+        matches=TreatmentMatch.YES
+    )
+    return choice_counts(differing, "reason", TreatmentVarianceReason, heading="Reason")
 
 
 def concordance(scope: Scope) -> Table:
@@ -194,8 +291,9 @@ register(
         slug="cases-per-month",
         title="Cases per month",
         description=(
-            "New referrals by referral date, and cases discussed again: discussed at a meeting "
-            "after having been discussed at an earlier one."
+            "New referrals by referral date; cases discussed again: discussed at a meeting "
+            "after having been discussed at an earlier one; and of those, the ones a decision at "
+            "an earlier meeting asked back (a re-discussion date)."
         ),
         chart=BARS,
         compute=cases_per_month,
@@ -223,6 +321,74 @@ register(
         ),
         chart=FIGURES,
         compute=discussed_at_first_listing,
+    )
+)
+register(
+    Metric(
+        slug="postponements",
+        title="Postponements",
+        description=(
+            "Of the cases listed on signed-off meetings in the range, the share postponed "
+            "(not discussed, with a reason) or carried to a later meeting."
+        ),
+        chart=FIGURES,
+        compute=postponements,
+    )
+)
+register(
+    Metric(
+        slug="postponement-reasons",
+        title="Postponements by reason",
+        description="Cases postponed or carried over at signed-off meetings, by the reason given.",
+        chart=BARS,
+        compute=postponement_reasons,
+    )
+)
+register(
+    Metric(
+        slug="listed-not-ready",
+        title="Listed while not ready",
+        description=(
+            "Of the cases put on the agendas of meetings in the range, the share added while "
+            "their readiness checklist was incomplete."
+        ),
+        chart=FIGURES,
+        compute=listed_not_ready,
+    )
+)
+register(
+    Metric(
+        slug="meeting-to-treatment",
+        title="Meeting to treatment",
+        description=(
+            "Days from the meeting that decided to the day the treatment started, for "
+            "decisions at meetings in the range whose treatment has started."
+        ),
+        chart=FIGURES,
+        compute=meeting_to_treatment_days,
+    )
+)
+register(
+    Metric(
+        slug="decisions-carried-out",
+        title="Decisions carried out",
+        description=(
+            "The current signed decision on each case discussed in the range, by whether the "
+            "treatment given was as decided."
+        ),
+        chart=BARS,
+        compute=decisions_carried_out,
+    )
+)
+register(
+    Metric(
+        slug="treatment-variance-reasons",
+        title="Reasons decisions were not carried out",
+        description=(
+            "Treatments recorded as partly or not as decided (none started included), by reason."
+        ),
+        chart=BARS,
+        compute=treatment_variance_reasons,
     )
 )
 register(

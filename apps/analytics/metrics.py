@@ -134,19 +134,29 @@ def over_time(scope: Scope, series: Mapping[str, tuple[QuerySet[Any], str]]) -> 
 
 
 def choice_counts(
-    queryset: QuerySet[Any], field_name: str, choices: type[TextChoices], *, heading: str
+    queryset: QuerySet[Any],
+    field_name: str,
+    choices: type[TextChoices],
+    *,
+    heading: str,
+    unset: str = "",
 ) -> Table:
     """Rows counted per coded value, every code listed (zero included) in the choices' order,
-    with its share of the whole. One query."""
+    with its share of the whole. With `unset` (a label), rows without a value (blank or no
+    related row) are counted too, last, under that label. One query."""
     counts = counts_by_value(queryset, field_name)
-    total = sum(counts.get(value, 0) for value in choices.values)
+    labelled = list(choices.choices)
+    if unset:
+        counts["-"] = counts.pop(None, 0) + counts.pop("", 0)
+        labelled.append(("-", unset))
+    total = sum(counts.get(value, 0) for value, _ in labelled)
     rows = [
         {
             "label": label,
             "count": counts.get(value, 0),
             "percent": _percent(counts.get(value, 0), total),
         }
-        for value, label in choices.choices
+        for value, label in labelled
     ]
     return Table(
         columns=[Column("label", heading), Column("count", "Count"), Column("percent", "Share %")],

@@ -32,7 +32,7 @@ from apps.casefacts.selectors import FACTS_PREFETCH, FACTS_RELATED, case_facts_r
 from apps.core.choices import Specialty
 from apps.core.words import sentence_words, words
 from apps.imaging.choices import ExtrahepaticSiteName, Parenchyma
-from apps.meetings.choices import Agreement, DepartureReason, Intent
+from apps.meetings.choices import Agreement, DepartureReason, Intent, PostponementReason
 from apps.meetings.models import AgendaItem, Decision, DecisionAction, Meeting, ResectabilityVote
 from apps.meetings.selectors import attendance_list, current_decision, meeting_quorum
 from apps.pathways.registry import CURRENT_VERSION
@@ -55,7 +55,7 @@ from apps.recommendations.selectors import with_staleness
 # static/css/print.css or apps/summaries/pdf.py change what a document shows or how: it is part
 # of the content key, so an unchanged meeting then gets a new version rendered with the new
 # templates instead of the document rendered with the old ones.
-RENDER_VERSION = 4
+RENDER_VERSION = 5
 
 
 def content_key(data: dict[str, Any]) -> str:
@@ -142,7 +142,11 @@ def _agenda(meeting: Meeting) -> list[AgendaItem]:
     )
     items = list(
         meeting.agenda_items.select_related(
-            "case__patient", "presenter", "moved_to", "patient_informer"
+            "case__patient",
+            "presenter",
+            "moved_to",
+            "patient_informer",
+            "carried_from__meeting",
         )
         .prefetch_related(
             Prefetch(
@@ -229,6 +233,7 @@ def _case(
             if item.moved_to
             else None
         ),
+        "waiting": _waiting(item),
         **_clinical_section(case, snapshot),
         "recommendation": _recommendation(snapshot) if snapshot else None,
         "decision": _decision(decision, len(item.decisions.all())) if decision else None,
@@ -248,6 +253,36 @@ def _case(
             "referrer_informed_at": _local(item.referrer_informed_at),
         },
     }
+
+
+def _postponement(item: AgendaItem) -> str:
+    """ "Postponed: imaging not ready" ("other" with its words); blank when not postponed."""
+    reason = _label(PostponementReason, item.postponement_reason)
+    if reason is None:
+        return ""
+    if item.postponement_detail:
+        reason = f"{reason} ({item.postponement_detail})"
+    return f"Postponed: {reason[:1].lower()}{reason[1:]}"
+
+
+def _waiting(item: AgendaItem) -> dict[str, str]:
+    """Why the case was not discussed here and where it went, in words: "Postponed: imaging
+    not ready; carried to Liver MDT 2026-03-10 09:00" (`here`), and, for a case carried from
+    an earlier meeting, where from and why (`earlier`). Blank strings when neither."""
+    here = _postponement(item)
+    if item.moved_to is not None:
+        where = f"{item.moved_to.title} {_local(item.moved_to.scheduled_for)}"
+        here = f"{here}; carried to {where}" if here else f"Moved to {where}"
+    elif here:
+        here = f"{here}; waiting for a later meeting"
+    earlier = ""
+    origin = item.carried_from
+    if origin is not None:
+        earlier = f"Carried from {origin.meeting.title} {_local(origin.meeting.scheduled_for)}"
+        why = _postponement(origin)
+        if why:
+            earlier = f"{earlier} ({why[:1].lower()}{why[1:]})"
+    return {"here": here, "earlier": earlier}
 
 
 def _clinical_section(case: MdtCase, snapshot: dict[str, Any] | None) -> dict[str, Any]:

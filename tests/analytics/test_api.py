@@ -31,9 +31,10 @@ def test_metric_answers_its_table(client_for, viewer, board):
 
 def test_metric_bars_answer_every_month(client_for, clinician, board):
     body = client_for(clinician).get(_url("cases-per-month"), YEAR).json()
-    assert [column["key"] for column in body["columns"]] == ["period", "series_0", "series_1"]
+    keys = [column["key"] for column in body["columns"]]
+    assert keys == ["period", "series_0", "series_1", "series_2"]
     assert len(body["rows"]) == 12
-    assert body["rows"][2] == {"period": "Mar 2026", "series_0": 1, "series_1": 1}
+    assert body["rows"][2] == {"period": "Mar 2026", "series_0": 1, "series_1": 1, "series_2": 0}
 
 
 def test_metric_counts_only_the_users_hospital(client_for, make_user, other_hospital, board):

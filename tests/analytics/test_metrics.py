@@ -31,16 +31,19 @@ def _bars(slug, hospital, key="count", period=YEAR_2026):
 
 def test_cases_per_month_counts_new_referrals_and_cases_discussed_again(board, hospital):
     table = _table("cases-per-month", hospital)
-    rows = {row["period"]: (row["series_0"], row["series_1"]) for row in table.rows}
+    rows = {
+        row["period"]: (row["series_0"], row["series_1"], row["series_2"]) for row in table.rows
+    }
     assert len(rows) == 12  # every month of the range, empty ones included
     # New: A in January, B in February, D in March, E in May (C was referred in 2025).
-    # Again: C at M2 (after M0) in March, A at M3 (after M1) in April.
-    assert rows["Jan 2026"] == (1, 0)
-    assert rows["Feb 2026"] == (1, 0)
-    assert rows["Mar 2026"] == (1, 1)
-    assert rows["Apr 2026"] == (0, 1)
-    assert rows["May 2026"] == (1, 0)
-    assert sum(new for new, _ in rows.values()) == 4
+    # Again: C at M2 (after M0) in March, A at M3 (after M1) in April; only A was asked back
+    # (its decision at M1 set a re-discussion date).
+    assert rows["Jan 2026"] == (1, 0, 0)
+    assert rows["Feb 2026"] == (1, 0, 0)
+    assert rows["Mar 2026"] == (1, 1, 0)
+    assert rows["Apr 2026"] == (0, 1, 1)
+    assert rows["May 2026"] == (1, 0, 0)
+    assert sum(new for new, *_ in rows.values()) == 4
     assert not table.empty
 
 
@@ -58,6 +61,76 @@ def test_discussed_at_first_meeting_share(board, hospital):
     assert figures["Cases first listed (signed-off meetings)"] == 3
     assert figures["Cases discussed there"] == 1
     assert figures["Discussed at the first meeting listed on"] == 33.3
+
+
+def test_meeting_to_treatment_days_median_and_90th_percentile(board, hospital):
+    figures = _figures("meeting-to-treatment", hospital)
+    # A: M1 10 Feb -> 2 Mar = 20 days; B: M2 10 Mar -> 19 Apr = 40 days; C at M2 started none;
+    # C at M0 (2025) is outside the range.
+    assert figures["Treatments started after decisions in the range"] == 2
+    assert figures["Median"] == 30.0
+    assert figures["90th percentile"] == 38.0  # 20 + 0.9 * (40 - 20)
+    december = Period(start=datetime.date(2025, 12, 1), end=datetime.date(2025, 12, 31))
+    assert _figures("meeting-to-treatment", hospital, december)["Median"] == 10.0  # C at M0
+
+
+def test_decisions_carried_out_over_signed_current_decisions(board, hospital):
+    # Current signed decisions: A@M1 as decided, B@M2 partly, C@M2 not (none started),
+    # A@M3 v2 without a record yet.
+    assert _bars("decisions-carried-out", hospital) == {
+        "As decided": 1,
+        "Partly as decided": 1,
+        "Not as decided": 1,
+        "No treatment recorded yet": 1,
+    }
+    assert _bars("decisions-carried-out", hospital, "percent")["As decided"] == 25.0
+
+
+def test_decisions_carried_out_leaves_out_unsigned_drafts(board, hospital, coordinator):
+    from tests.analytics.conftest import decide, item, meeting
+
+    draft = item(meeting(hospital, "2026-06-02", closed=False), board.cases.e)
+    decide(draft, coordinator)
+    assert sum(_bars("decisions-carried-out", hospital).values()) == 4
+
+
+def test_reasons_decisions_were_not_carried_out(board, hospital):
+    reasons = _bars("treatment-variance-reasons", hospital)
+    assert reasons["Toxicity"] == 1  # B, partly
+    assert reasons["Patient choice"] == 1  # C, none started
+    assert sum(reasons.values()) == 2
+    assert len(reasons) == 6
+
+
+def test_postponement_rate(board, hospital):
+    figures = _figures("postponements", hospital)
+    # Listed on signed-off meetings: M1 A, B; M2 B, C; M3 A, D. Postponed: B@M1, D@M3.
+    assert figures["Cases listed (signed-off meetings)"] == 6
+    assert figures["Cases postponed or carried over"] == 2
+    assert figures["Postponement rate"] == 33.3
+    assert figures["Carried to a later meeting"] == 2
+
+
+def test_postponement_reasons(board, hospital, coordinator):
+    from tests.analytics.conftest import item, meeting
+
+    reasons = _bars("postponement-reasons", hospital)
+    assert reasons["Imaging not ready"] == 1
+    assert reasons["Out of time"] == 1
+    assert reasons["Moved on without a reason recorded"] == 0
+    assert len(reasons) == 7
+    # A case moved on before reasons were recorded counts without one.
+    later = meeting(hospital, "2026-06-09", closed=False)
+    item(meeting(hospital, "2026-06-02"), board.cases.e, moved_to=later)
+    assert _bars("postponement-reasons", hospital)["Moved on without a reason recorded"] == 1
+
+
+def test_share_listed_while_not_ready(board, hospital):
+    figures = _figures("listed-not-ready", hospital)
+    # Listings in 2026: M1 A, B; M2 B, C; M3 A, D; M4 D. Not ready: B@M1, D@M4.
+    assert figures["Cases listed"] == 7
+    assert figures["Cases added with their checklist incomplete"] == 2
+    assert figures["Listed while not ready"] == 28.6
 
 
 def test_concordance_counts_current_decisions_only(board, hospital):
@@ -146,6 +219,9 @@ def test_other_hospital_counts_nothing_of_ours(board, other_hospital):
     assert _figures("time-per-case", other_hospital)["Median"] == 1000.0
     assert _figures("quorum", other_hospital)["Decisions"] == 1
     assert _figures("surgeons-agreement", other_hospital)["Cases with unanimous votes"] == 0
+    assert _table("postponement-reasons", other_hospital).empty
+    assert _table("meeting-to-treatment", other_hospital).empty
+    assert _bars("decisions-carried-out", other_hospital)["No treatment recorded yet"] == 1
 
 
 def test_every_metric_is_empty_over_a_range_without_data(board, hospital):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from apps.analytics.export import safe_cell
+from apps.analytics.metrics import REGISTRY
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,9 @@ def test_every_role_of_the_hospital_reads_the_numbers(client, make_user, board, 
 
 def test_page_draws_bar_charts_with_their_tables(client, coordinator, board):
     page = _page(client, coordinator).content.decode()
-    assert page.count('<svg class="bar-chart"') == 3  # cases per month, concordance, reasons
+    # Cases per month, postponement reasons, decisions carried out, why not, concordance and
+    # departure reasons.
+    assert page.count('<svg class="bar-chart"') == 6
     assert 'role="img"' in page
     assert "<caption>Reasons for departing from the pathway</caption>" in page
     assert "Comorbidity" in page
@@ -47,7 +50,7 @@ def test_page_names_no_patient(client, coordinator, board):
 
 def test_page_shows_empty_states(client, coordinator):
     page = _page(client, coordinator).content.decode()
-    assert page.count("Nothing to count from") == 8
+    assert page.count("Nothing to count from") == len(REGISTRY)
     assert "<svg" not in page
 
 
@@ -81,8 +84,9 @@ def test_page_other_hospital_sees_its_own_numbers(client, make_user, other_hospi
 
 def test_page_query_count_is_fixed(client, coordinator, board, django_assert_max_num_queries):
     _page(client, coordinator)
-    # Session, user, roles, hospital (4) and at most 3 a metric (eight metrics).
-    with django_assert_max_num_queries(4 + 3 * 8):
+    # Session, user, roles, hospital (4) and at most 3 a metric.
+    assert len(REGISTRY) == 14
+    with django_assert_max_num_queries(4 + 3 * len(REGISTRY)):
         assert client.get(reverse(PAGE), YEAR).status_code == 200
 
 
