@@ -27,12 +27,12 @@ NEXT_WEEK = timezone.now() + datetime.timedelta(days=7)
 
 # (name, address(meeting, case), queries with a logged-in session)
 PAGES = [
-    ("dashboard", lambda m, c: reverse("home"), 10),
+    ("dashboard", lambda m, c: reverse("home"), 12),
     ("case list", lambda m, c: reverse("workspace:case-list"), 7),
     ("case search", lambda m, c: reverse("workspace:case-list") + "?q=" + c.patient.mrn[:3], 7),
-    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 11),
+    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 18),
     ("audit trail", lambda m, c: reverse("workspace:case-history-audit", args=[c.id]), 23),
-    ("meeting page", lambda m, c: reverse("meetings:meeting-detail", args=[m.id]), 15),
+    ("meeting page", lambda m, c: reverse("meetings:meeting-detail", args=[m.id]), 19),
     ("meetings, past", lambda m, c: reverse("meetings:meeting-list") + "?when=past", 8),
     ("concordance", lambda m, c: reverse("api:meeting-concordance"), 8),
     (

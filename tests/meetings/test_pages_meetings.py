@@ -160,7 +160,7 @@ def test_meeting_page_query_count_does_not_grow_with_the_agenda(
         if index % 2:
             agree(item, meeting.chair)
     client.force_login(coordinator)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(detail_url(meeting))
     assert response.content.decode().count('id="agenda-item-') == 6
 

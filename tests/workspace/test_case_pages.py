@@ -438,7 +438,7 @@ def test_case_list_query_count_does_not_grow(
 
 def test_case_detail_query_count(coordinator_web, make_user, django_assert_max_num_queries):
     created = _created_case(coordinator_web, make_user, "bilobar-two-stage-primary-in-situ")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = coordinator_web.get(reverse("workspace:case-detail", args=[created.id]))
     assert response.status_code == 200
 
