@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementEnum": "apps.meetings.choices.Agreement",
         "DepartureReasonEnum": "apps.meetings.choices.DepartureReason",
         "PostponementReasonEnum": "apps.meetings.choices.PostponementReason",
+        "TreatmentVarianceReasonEnum": "apps.meetings.choices.TreatmentVarianceReason",
     },
 }
 
