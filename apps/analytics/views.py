@@ -20,6 +20,11 @@ from django.views.decorators.http import require_GET
 
 from apps.core.models import Hospital
 from apps.core.roles import user_hospital, user_roles
+from apps.meetings.selectors.carry_over import cases_waiting_for_meeting
+from apps.meetings.selectors.rediscussion import (
+    REDISCUSSION_LOOK_AHEAD,
+    cases_due_for_rediscussion,
+)
 
 from .charts import bar_chart
 from .choices import WorklistStage
@@ -36,6 +41,11 @@ from .worklist import (
 
 CASES_PER_PAGE = 25
 CASES_PER_COLUMN = 5
+CASES_PER_SECTION = 10
+WORKLIST_FLAGS = {
+    "rediscussion_due": "Due for re-discussion",
+    "waiting_for_meeting": "Waiting for a meeting",
+}
 
 
 def _hospital(request: HttpRequest) -> Hospital:
@@ -123,21 +133,28 @@ def metric_csv(request: HttpRequest, metric: str) -> HttpResponse:
 @login_required
 @require_GET
 def worklist_page(request: HttpRequest) -> HttpResponse:
-    _hospital(request)
+    hospital = _hospital(request)
     stage = request.GET.get("stage", "")
     if stage not in WorklistStage.values:
         stage = ""
+    flag = request.GET.get("flag", "")
+    if flag not in WORKLIST_FLAGS:
+        flag = ""
     clinicians = referring_clinicians(user=request.user)
     clinician = request.GET.get("referring_clinician", "")
     if clinician not in clinicians:
         clinician = ""
     # A NUL cannot be in a database string: it matches nothing, so it is dropped.
     query = request.GET.get("q", "").replace("\x00", "")[:100]
-    cases = worklist_cases(user=request.user, referring_clinician=clinician, query=query)
-    counts = stage_counts(cases)
     today = timezone.localdate()
+    cases = worklist_cases(
+        user=request.user, referring_clinician=clinician, query=query, flag=flag, today=today
+    )
+    counts = stage_counts(cases)
     filters = {
-        key: value for key, value in (("referring_clinician", clinician), ("q", query)) if value
+        key: value
+        for key, value in (("referring_clinician", clinician), ("q", query), ("flag", flag))
+        if value
     }
     stages = [
         {
@@ -158,6 +175,17 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         "filtered": bool(filters),
         "total": sum(counts.values()),
         "filter_query": urlencode(filters),
+        "flags": WORKLIST_FLAGS,
+        "flag": flag,
+        # The coordinator's week: due for re-discussion within a week, and the cases postponed
+        # that no meeting has taken yet (one query each, at most CASES_PER_SECTION rows).
+        "rediscussions": list(
+            cases_due_for_rediscussion(
+                hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD
+            )[:CASES_PER_SECTION]
+        ),
+        "waiting": list(cases_waiting_for_meeting(hospital=hospital)[:CASES_PER_SECTION]),
+        "today": today,
     }
     if stage:
         page = Paginator(cases.filter(stage=stage), CASES_PER_PAGE).get_page(

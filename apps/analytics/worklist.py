@@ -4,10 +4,11 @@ A case is in the *last* stage it has reached, tested from the end of the way bac
 
     closed            closed or withdrawn (CaseStatus)
     on an agenda      listed, undiscussed, on a meeting that is scheduled or in progress
-    follow-up         `is_in_follow_up`      (a hook: False until treatment records exist)
-    treatment started `has_started_treatment` (a hook: False until treatment records exist)
+    follow-up         `is_in_follow_up`: treatment started FOLLOW_UP_AFTER_DAYS ago or more
+    treatment started `has_started_treatment`: the last decision's treatment record says
+                      something was started
     discussed         a decision recorded where the case stayed on a meeting's agenda
-    ready             `is_ready`             (a hook: facts and a current recommendation)
+    ready             `is_ready`: the readiness checklist, today, by the hospital's policy
     in preparation    facts recorded
     referred          none of the above
 
@@ -16,13 +17,26 @@ coordinator's business this week, whatever happened before.
 
 Each stage test is one function answering a condition on `MdtCase` rows (a `Q` or boolean
 expression), so the stage of every case is computed in one query however many cases there are,
-and a test is replaced in one place: the readiness checklist replaces `is_ready`, the treatment
-records `has_started_treatment` and `is_in_follow_up`.
+and a test is replaced in one place. Readiness is the checklist of apps.readiness written as
+database conditions (`ready_cases`, one place, tested to agree with the checklist computed in
+Python): an uncorrelated subquery PostgreSQL computes once, not once a case.
+
+Follow-up has no status of its own (the services set none after treatment): a case is in
+follow-up when the treatment of its last decision started FOLLOW_UP_AFTER_DAYS (six months)
+ago or more and nothing newer happened: by then a first course of treatment (perioperative
+chemotherapy, a resection and its recovery) is usually over and the case is in surveillance
+until it comes back to the board or is closed.
 
 Days in stage count from `stage_since`: the referral date (referred), the last change of the
-facts (in preparation), the newest current recommendation (ready), the listing on the agenda
-(on an agenda), the last meeting that discussed the case (discussed), the last change of the
-case (closed).
+facts (in preparation), the newest current recommendation (ready; the checklist's results have
+no single date), the listing on the agenda (on an agenda), the last meeting that discussed the
+case (discussed), the treatment's start (treatment started), the start plus
+FOLLOW_UP_AFTER_DAYS (follow-up), the last change of the case (closed).
+
+Beside the stage, two flags the coordinator acts on: `rediscussion_due` (a signed decision
+asked for the case back on or before today, apps.meetings.selectors.rediscussion) and
+`waiting_for_meeting` (postponed at a signed-off meeting, no later meeting took it,
+apps.meetings.selectors.carry_over). Each is an uncorrelated subquery too.
 
 Cost: the stage is computed from the records on every request (nothing stored can drift from
 them), one grouped query over the hospital's cases joined to their agenda items, meetings and
@@ -39,9 +53,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateField,
+    ExpressionWrapper,
     F,
     Max,
     Min,
@@ -51,19 +67,28 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import Cast, RowNumber, TruncDate
+from django.utils import timezone
 
+from apps.core.roles import user_hospital
 from apps.meetings.choices import MeetingStatus
 from apps.meetings.models import Decision
+from apps.meetings.selectors.carry_over import cases_waiting_for_meeting
+from apps.meetings.selectors.rediscussion import cases_due_for_rediscussion
 from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
 from apps.patients.models import MdtCase
 from apps.patients.selectors import case_list
+from apps.readiness.selectors import ready_condition
 
 from .choices import WorklistStage
 
 STAGE_ORDER = list(WorklistStage.values)
 OPEN_MEETINGS = [MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS]
+# How long after its start a treatment's case counts as in follow-up (see the docstring).
+FOLLOW_UP_AFTER_DAYS = 182
+# The flags a list can be narrowed to.
+FLAGS = ("rediscussion_due", "waiting_for_meeting")
 
 
 def _decided_items() -> QuerySet[Decision]:
@@ -79,7 +104,9 @@ def _with_stage_dates(cases: QuerySet[MdtCase]) -> QuerySet[MdtCase]:
       undiscussed, the earliest such listing;
     - `last_discussed_at`: the last meeting that discussed it;
     - `recommended_at`: its newest current recommendation (on its current facts, by the
-      pathway in use).
+      pathway in use);
+    - `treated_at`, `treatment_started_on`: the last meeting that discussed it whose decision
+      has a treatment record saying something was started, and that start.
     """
     open_listing = Q(
         agenda_items__moved_to__isnull=True, agenda_items__meeting__status__in=OPEN_MEETINGS
@@ -89,32 +116,33 @@ def _with_stage_dates(cases: QuerySet[MdtCase]) -> QuerySet[MdtCase]:
         recommendations__pathway_version=CURRENT_VERSION,
         recommendations__facts_updated_at__gte=F("facts_updated_at"),
     )
+    treated = discussion & Q(agenda_items__treatment_given__started=True)
     return cases.annotate(
         listed_at=Min("agenda_items__created_at", filter=open_listing),
         last_discussed_at=Max("agenda_items__meeting__scheduled_for", filter=discussion),
         recommended_at=Max("recommendations__created_at", filter=current),
+        treated_at=Max("agenda_items__meeting__scheduled_for", filter=treated),
+        treatment_started_on=Max("agenda_items__treatment_given__started_on", filter=treated),
     )
 
 
-def is_ready() -> Q:
-    """Ready for the board. For now: facts recorded and a current recommendation (made on these
-    facts by the pathway in use). The readiness checklist (imaging, CEA, performance status,
-    histology, biomarkers within their freshness limits) replaces this test. It is a condition
-    on the cases of `_with_stage_dates`."""
-    return Q(facts_updated_at__isnull=False, recommended_at__isnull=False)
+def is_ready(*, hospital: Any, today: datetime.date) -> Q:
+    """Ready for the board: every item of the readiness checklist current today by the
+    hospital's policy (apps.readiness.selectors.ready_cases; one query, the policy)."""
+    return ready_condition(hospital=hospital, on=today)
 
 
 def has_started_treatment() -> Q:
-    """Treatment started after the board's decision. No record of the treatment given exists
-    yet, so no case is in this stage; the treatment records replace this test (and give the
-    stage its start in `_stage_since`)."""
-    return Q(pk__in=[])
+    """Treatment started after the board's current decision: the last meeting that discussed
+    the case has a treatment record saying something was started (a record that nothing was
+    started leaves the case discussed). A condition on the cases of `_with_stage_dates`."""
+    return Q(treated_at__isnull=False, treated_at=F("last_discussed_at"))
 
 
-def is_in_follow_up() -> Q:
-    """In follow-up after treatment. Like `has_started_treatment`, waits for the treatment
-    records."""
-    return Q(pk__in=[])
+def is_in_follow_up(*, today: datetime.date) -> Q:
+    """In follow-up: the treatment started FOLLOW_UP_AFTER_DAYS ago or more."""
+    started_before = today - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
+    return has_started_treatment() & Q(treatment_started_on__lte=started_before)
 
 
 def _is_on_agenda() -> Q:
@@ -125,14 +153,14 @@ def _is_discussed() -> Q:
     return Q(status=CaseStatus.DISCUSSED) | Q(last_discussed_at__isnull=False)
 
 
-def _stage() -> Case:
+def _stage(*, hospital: Any, today: datetime.date) -> Case:
     return Case(
         When(status__in=FINISHED_STATUSES, then=Value(WorklistStage.CLOSED.value)),
         When(_is_on_agenda(), then=Value(WorklistStage.ON_AGENDA.value)),
-        When(is_in_follow_up(), then=Value(WorklistStage.FOLLOW_UP.value)),
+        When(is_in_follow_up(today=today), then=Value(WorklistStage.FOLLOW_UP.value)),
         When(has_started_treatment(), then=Value(WorklistStage.TREATMENT_STARTED.value)),
         When(_is_discussed(), then=Value(WorklistStage.DISCUSSED.value)),
-        When(is_ready(), then=Value(WorklistStage.READY.value)),
+        When(is_ready(hospital=hospital, today=today), then=Value(WorklistStage.READY.value)),
         When(facts_updated_at__isnull=False, then=Value(WorklistStage.IN_PREPARATION.value)),
         default=Value(WorklistStage.REFERRED.value),
         output_field=CharField(),
@@ -144,6 +172,14 @@ def _stage_since() -> Case:
         When(stage=WorklistStage.CLOSED, then=TruncDate("updated_at")),
         When(stage=WorklistStage.ON_AGENDA, then=TruncDate("listed_at")),
         When(stage=WorklistStage.DISCUSSED, then=TruncDate("last_discussed_at")),
+        When(stage=WorklistStage.TREATMENT_STARTED, then=F("treatment_started_on")),
+        When(
+            stage=WorklistStage.FOLLOW_UP,
+            then=Cast(
+                F("treatment_started_on") + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS),
+                DateField(),
+            ),
+        ),
         When(stage=WorklistStage.READY, then=TruncDate("recommended_at")),
         When(stage=WorklistStage.IN_PREPARATION, then=TruncDate("facts_updated_at")),
         default=F("referred_on"),
@@ -151,12 +187,35 @@ def _stage_since() -> Case:
     )
 
 
+def _flags(*, hospital: Any, today: datetime.date) -> dict[str, ExpressionWrapper]:
+    due = cases_due_for_rediscussion(hospital=hospital, on_or_before=today)
+    waiting = cases_waiting_for_meeting(hospital=hospital)
+    return {
+        "rediscussion_due": ExpressionWrapper(
+            Q(pk__in=due.order_by().values("agenda_item__case_id")),
+            output_field=BooleanField(),
+        ),
+        "waiting_for_meeting": ExpressionWrapper(
+            Q(pk__in=waiting.order_by().values("case_id")), output_field=BooleanField()
+        ),
+    }
+
+
 def worklist_cases(
-    *, user: Any, stage: str = "", referring_clinician: str = "", query: str = ""
+    *,
+    user: Any,
+    stage: str = "",
+    referring_clinician: str = "",
+    query: str = "",
+    flag: str = "",
+    today: datetime.date | None = None,
 ) -> QuerySet[MdtCase]:
-    """The user's hospital's cases with their `stage` and `stage_since`, filtered by stage,
-    referring clinician (exact) and an MRN or family name (the start of either), oldest in
-    their stage first."""
+    """The user's hospital's cases with their `stage`, `stage_since` and the flags
+    `rediscussion_due` and `waiting_for_meeting`, filtered by stage, referring clinician
+    (exact), an MRN or family name (the start of either) and a flag (one of FLAGS), oldest in
+    their stage first. One query to build (the readiness policy)."""
+    hospital = user_hospital(user)
+    today = today or timezone.localdate()
     cases = (
         case_list(user=user)
         # Only what the board shows: none of the case list's other related rows.
@@ -181,7 +240,12 @@ def worklist_cases(
         cases = cases.filter(
             Q(patient__mrn__istartswith=query) | Q(patient__family_name__istartswith=query)
         )
-    cases = _with_stage_dates(cases).annotate(stage=_stage())
+    if hospital is None:
+        return cases.none()
+    flags = _flags(hospital=hospital, today=today)
+    if flag in flags:
+        cases = cases.filter(flags[flag])
+    cases = _with_stage_dates(cases).annotate(stage=_stage(hospital=hospital, today=today), **flags)
     if stage:
         cases = cases.filter(stage=stage)
     return cases.annotate(stage_since=_stage_since()).order_by("stage_since", "referred_on", "id")

@@ -23,11 +23,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from apps.core.words import lower_words, words
 from apps.imaging.choices import Modality
 from apps.imaging.models import ImagingStudy
+from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import BrafStatus, MsiStatus, RasStatus
 from apps.patients.models import MdtCase
 from apps.recommendations.models import RecommendationSnapshot
@@ -282,3 +283,67 @@ def cases_readiness(
 
 def case_readiness(*, case: MdtCase, on: datetime.date) -> Readiness:
     return cases_readiness(cases=[case], on=on)[case.pk]
+
+
+def ready_cases(*, policy: ReadinessPolicy, on: datetime.date) -> QuerySet[MdtCase]:
+    """The ids of the policy's hospital's cases that are ready on `on` (`values("pk")`): the
+    checklist of `cases_readiness` written as conditions on the database, for lists that stage
+    thousands of cases in one query (the worklist). The same rules, the same limits: a dated
+    result is current when it is no older than the limit on `on` (so `on - limit` or later);
+    the latest study of a modality counts, so any study on or after the cut-off does; the
+    work-up item needs the case's newest snapshot to be current (on the case's facts, by the
+    pathway in use) and to list no work-up. tests/readiness/test_ready_cases.py checks that
+    both answers agree, either way.
+
+    Used as `pk__in=ready_cases(...)`: not correlated with the outer query, so PostgreSQL
+    computes it once (a hashed subplan) rather than once a case; the dated conditions keep it
+    to the recent cases."""
+
+    def cutoff(weeks: int) -> datetime.date:
+        return on - datetime.timedelta(days=weeks * 7)
+
+    condition = Q(patient__hospital_id=policy.hospital_id)
+    for modality, code in STUDY_ITEMS.items():
+        if getattr(policy, f"{code}_required"):
+            recent = ImagingStudy.objects.filter(
+                case=OuterRef("pk"),
+                modality=modality,
+                performed_on__gte=cutoff(getattr(policy, f"{code}_weeks")),
+            )
+            condition &= Q(Exists(recent))
+    if policy.cea_required:
+        condition &= Q(
+            biomarkers__cea_ng_ml__isnull=False,
+            biomarkers__cea_measured_on__gte=cutoff(policy.cea_weeks),
+        )
+    if policy.performance_status_required:
+        condition &= Q(performance_status__assessed_on__gte=cutoff(policy.performance_status_weeks))
+    if policy.histology_required:
+        condition &= Q(primary_tumour__histology_confirmed=True)
+    if policy.molecular_required:
+        condition &= Q(biomarkers__isnull=False) & ~Q(
+            Q(biomarkers__ras=RasStatus.UNKNOWN)
+            | Q(biomarkers__braf_v600e=BrafStatus.UNKNOWN)
+            | Q(biomarkers__msi=MsiStatus.UNKNOWN)
+        )
+    if policy.workup_required:
+        newer = RecommendationSnapshot.objects.filter(case=OuterRef("case")).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
+        )
+        newest_complete = RecommendationSnapshot.objects.filter(
+            Q(result__workup=[]) | Q(result__workup__isnull=True),
+            # Not stale: the facts did not change after they were read (as `with_staleness`).
+            Q(facts_updated_at__gte=F("case__facts_updated_at"))
+            | Q(facts_updated_at__isnull=True)
+            | Q(case__facts_updated_at__isnull=True),
+            case=OuterRef("pk"),
+            pathway_version=CURRENT_VERSION,
+        ).filter(~Exists(newer))
+        condition &= Q(Exists(newest_complete))
+    return MdtCase.objects.filter(condition).order_by().values("pk")
+
+
+def ready_condition(*, hospital: Any, on: datetime.date) -> Q:
+    """`Q` on `MdtCase` rows: ready on `on` by the hospital's policy (one query, the policy)."""
+    return Q(pk__in=ready_cases(policy=readiness_policy(hospital=hospital), on=on))

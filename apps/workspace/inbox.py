@@ -3,12 +3,12 @@ list of task sources, overdue first, then by due date.
 
 A source is a function `(user, hospital, roles, today) -> list[Task]` in `TASK_SOURCES`; each
 costs a fixed number of queries (one, here) however many tasks it finds, and gives at most
-`TASKS_PER_SOURCE`. A new kind of task (the cases due for re-discussion, say) is a function
-here and a line in `TASK_SOURCES`:
+`TASKS_PER_SOURCE`. A new kind of task is a function here and a line in `TASK_SOURCES`.
 
-    def cases_to_rediscuss(user, hospital, roles, today):
-        cases = cases_due_for_rediscussion(hospital=hospital, on_or_before=today + LOOK_AHEAD)
-        return [Task(kind=REDISCUSS, ...) for case in cases[:TASKS_PER_SOURCE]]
+The sources: actions the user owns, patients the user is to tell (with the due date), signed
+decisions of the past year without the treatment given (coordinators and clinicians), and
+cases due for re-discussion within the week (coordinators, who put cases on agendas: due on
+the requested date, overdue once it has passed, done on the case's add-to-meeting page).
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from apps.core.choices import Role
 from apps.core.models import Hospital
 from apps.core.roles import user_hospital, user_roles
 from apps.meetings.selectors.decisions import actions_owned_open, patients_to_tell
+from apps.meetings.selectors.rediscussion import (
+    REDISCUSSION_LOOK_AHEAD,
+    cases_due_for_rediscussion,
+)
 from apps.meetings.selectors.treatment import (
     decisions_awaiting_treatment,
     treatment_due_on,
@@ -33,10 +37,12 @@ from apps.meetings.selectors.treatment import (
 ACTION = "action"
 TELL_PATIENT = "tell_patient"
 RECORD_TREATMENT = "record_treatment"
+REDISCUSS = "rediscuss"
 TASK_KINDS = {
     ACTION: "Action",
     TELL_PATIENT: "Tell the patient",
     RECORD_TREATMENT: "Record the treatment given",
+    REDISCUSS: "Due for re-discussion",
 }
 # Enough for any one person's week; the rest waits behind them.
 TASKS_PER_SOURCE = 200
@@ -156,7 +162,39 @@ def treatments_to_record(
     return tasks
 
 
-TASK_SOURCES: list[TaskSource] = [owned_actions, patients_to_inform, treatments_to_record]
+def cases_to_rediscuss(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
+) -> list[Task]:
+    if Role.COORDINATOR not in roles:
+        return []
+    requests = cases_due_for_rediscussion(
+        hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD
+    )
+    return [
+        Task(
+            kind=REDISCUSS,
+            id=str(request.agenda_item_id),
+            title=f"Back to the board: {request.rediscuss_reason}",
+            patient=_patient(request.agenda_item.case),
+            case_id=str(request.agenda_item.case_id),
+            due_on=request.rediscuss_on,
+            overdue=request.rediscuss_on < today,
+            url=reverse(
+                "meetings:case-add-to-meeting", kwargs={"case_id": request.agenda_item.case_id}
+            ),
+            done_url=None,
+            done_label="Add to a meeting",
+        )
+        for request in requests[:TASKS_PER_SOURCE]
+    ]
+
+
+TASK_SOURCES: list[TaskSource] = [
+    owned_actions,
+    patients_to_inform,
+    treatments_to_record,
+    cases_to_rediscuss,
+]
 
 
 def _order(task: Task) -> tuple[bool, bool, datetime.date, str]:

@@ -49,7 +49,7 @@ ROUTES = [
         21,
     ),  # one history table per kind of record
     ("facts", lambda m, c: reverse("api:case-facts", args=[c.id]), 8),
-    ("worklist", lambda m, c: reverse("api:worklist"), 7),
+    ("worklist", lambda m, c: reverse("api:worklist"), 8),
 ]
 
 

@@ -309,3 +309,59 @@ def test_query_counts_do_not_grow_with_tasks_or_done_actions(
     assert counts() == few
     with django_assert_num_queries(few[0]):
         client.get(reverse("workspace:tasks"))
+
+
+# Cases due for re-discussion.
+
+
+def _ask_back(item, days):
+    from apps.meetings.models import Decision
+
+    Decision.objects.filter(agenda_item=item).update(
+        rediscuss_on=TODAY() + datetime.timedelta(days=days),
+        rediscuss_reason="Restage after 4 cycles.",
+    )
+
+
+def test_coordinators_see_cases_due_for_rediscussion_within_the_week(board, coordinator, clinician):
+    overdue, soon, later = board(cases=3)
+    _ask_back(overdue, -2)
+    _ask_back(soon, 7)
+    _ask_back(later, 8)
+    tasks = [task for task in my_tasks(user=coordinator) if task.kind == "rediscuss"]
+    assert [task.case_id for task in tasks] == [str(overdue.case_id), str(soon.case_id)]
+    assert [task.overdue for task in tasks] == [True, False]
+    assert tasks[0].due_on == TODAY() - datetime.timedelta(days=2)
+    assert tasks[0].url == reverse("meetings:case-add-to-meeting", args=[overdue.case_id])
+    assert tasks[0].title == "Back to the board: Restage after 4 cycles."
+    # Clinicians do not put cases on agendas: not their task.
+    assert not [task for task in my_tasks(user=clinician) if task.kind == "rediscuss"]
+
+
+def test_rediscussion_task_shows_on_the_page_and_in_the_api(client, client_for, board, coordinator):
+    (item,) = board()
+    _ask_back(item, 0)
+    client.force_login(coordinator)
+    page = client.get(reverse("workspace:tasks")).content.decode()
+    assert "Due for re-discussion" in page
+    assert reverse("meetings:case-add-to-meeting", args=[item.case_id]) in page
+    rows = client_for(coordinator).get(reverse("api:tasks")).json()["results"]
+    row = next(row for row in rows if row["kind"] == "rediscuss")
+    assert row["case_id"] == str(item.case_id)
+    assert row["overdue"] is False
+
+
+def test_rediscussion_tasks_keep_the_query_count(
+    client, board, coordinator, django_assert_num_queries
+):
+    (first,) = board()
+    _ask_back(first, 1)
+    client.force_login(coordinator)
+    client.get(reverse("workspace:tasks"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("workspace:tasks"))
+    for item in board(cases=3):
+        _ask_back(item, -1)
+    with django_assert_num_queries(len(few)):
+        client.get(reverse("workspace:tasks"))
+    assert len([t for t in my_tasks(user=coordinator) if t.kind == "rediscuss"]) == 4

@@ -101,6 +101,15 @@ class WorklistInputSerializer(_QueryString):
     q = serializers.CharField(
         required=False, max_length=100, help_text="The start of an MRN or family name."
     )
+    flag = serializers.ChoiceField(
+        choices=[
+            ("rediscussion_due", "Due for re-discussion"),
+            ("waiting_for_meeting", "Waiting for a meeting"),
+        ],
+        required=False,
+        help_text="Only the cases due for re-discussion today or earlier, or only the cases "
+        "postponed that no meeting has taken yet.",
+    )
     page = serializers.IntegerField(required=False, min_value=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
@@ -119,6 +128,13 @@ class WorklistCaseSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=WorklistStage.choices)
     stage_since = serializers.DateField(allow_null=True)
     days_in_stage = serializers.IntegerField(allow_null=True)
+    rediscussion_due = serializers.BooleanField(
+        help_text="A signed decision asked for the case back on or before today, and no later "
+        "meeting has it yet."
+    )
+    waiting_for_meeting = serializers.BooleanField(
+        help_text="Postponed at a signed-off meeting, and no later meeting has taken it yet."
+    )
 
 
 class WorklistOutputSerializer(serializers.Serializer):

@@ -95,8 +95,9 @@ class WorklistView(APIView):
             "The hospital's cases, each with its stage (referred, in preparation, ready, on an "
             "agenda, discussed, treatment started, follow-up, closed), the day it entered it "
             "and the days since; oldest in its stage first; with the number of cases in each "
-            "stage. Filters: stage, referring clinician (exact), q (the start of an MRN or "
-            "family name). An unknown parameter, or one given twice, is a 400."
+            "stage, and whether it is due for re-discussion or waiting for a meeting. Filters: "
+            "stage, referring clinician (exact), q (the start of an MRN or family name), flag. "
+            "An unknown parameter, or one given twice, is a 400."
         ),
         parameters=[
             OpenApiParameter(
@@ -104,6 +105,14 @@ class WorklistView(APIView):
             ),
             OpenApiParameter("referring_clinician", OpenApiTypes.STR, OpenApiParameter.QUERY),
             OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY),
+            OpenApiParameter(
+                "flag",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["rediscussion_due", "waiting_for_meeting"],
+                description="Only the cases due for re-discussion (today or earlier), or "
+                "only those waiting for a meeting after a postponement.",
+            ),
             OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY),
             OpenApiParameter(
                 "page_size",
@@ -123,6 +132,7 @@ class WorklistView(APIView):
             user=request.user,
             referring_clinician=filters.get("referring_clinician", ""),
             query=filters.get("q", ""),
+            flag=filters.get("flag", ""),
         )
         stage = filters.get("stage", "")
         cases = unstaged.filter(stage=stage) if stage else unstaged
@@ -138,6 +148,8 @@ class WorklistView(APIView):
                 "stage": case.stage,
                 "stage_since": case.stage_since,
                 "days_in_stage": days_in_stage(case, today),
+                "rediscussion_due": case.rediscussion_due,
+                "waiting_for_meeting": case.waiting_for_meeting,
             }
             for case in page
         ]

@@ -21,6 +21,10 @@ from apps.patients.models import MdtCase
 
 from ..models import AgendaItem, Decision
 
+# How far ahead the worklist and the coordinators' tasks list the cases coming due: a week, the
+# time to put a case on the next weekly meeting.
+REDISCUSSION_LOOK_AHEAD = datetime.timedelta(days=7)
+
 
 def _pending_requests() -> QuerySet[Decision]:
     newer_version = Decision.objects.filter(

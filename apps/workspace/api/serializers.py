@@ -80,9 +80,11 @@ class TaskOutputSerializer(serializers.Serializer):
             ("action", "Action"),
             ("tell_patient", "Tell the patient"),
             ("record_treatment", "Record the treatment given"),
+            ("rediscuss", "Due for re-discussion"),
         ],
         help_text="action: an action you own; tell_patient: a patient you are to tell the "
-        "decision; record_treatment: a signed decision without its treatment given.",
+        "decision; record_treatment: a signed decision without its treatment given; "
+        "rediscuss: a case a decision asked back, due within the week (coordinators).",
     )
     kind_label = serializers.CharField(help_text="The kind in words.")
     id = serializers.UUIDField(help_text="The action's id, or the agenda item's.")
