@@ -132,8 +132,32 @@ PAGES: list[tuple[str, str, Callable[[Context], str]]] = [
     ),
     ("API meetings", "coordinator", lambda c: _reverse("api:meeting-list")),
     ("API patients", "coordinator", lambda c: _reverse("api:patient-list")),
+    ("worklist", "coordinator", lambda c: _reverse("analytics:worklist")),
+    (
+        "worklist, one stage",
+        "coordinator",
+        lambda c: _reverse("analytics:worklist", query="stage=discussed"),
+    ),
+    ("my tasks", "coordinator", lambda c: _reverse("workspace:tasks")),
+    (
+        "analytics, one year",
+        "viewer",
+        lambda c: _reverse("analytics:analytics", query=_range(c, years=1)),
+    ),
+    (
+        "analytics, ten years",
+        "viewer",
+        lambda c: _reverse("analytics:analytics", query=_range(c, years=10)),
+    ),
+    ("API worklist", "coordinator", lambda c: _reverse("api:worklist")),
+    ("API my tasks", "coordinator", lambda c: _reverse("api:tasks")),
     ("API /me/ (the floor)", "coordinator", lambda c: _reverse("api:me")),
 ]
+
+
+def _range(context: Context, *, years: int) -> str:
+    start, end = context.last_year
+    return f"from={start.replace(year=end.year - years, day=min(start.day, 28))}&to={end}"
 
 
 # ---------------------------------------------------------------------------------------------
