@@ -139,17 +139,14 @@ def bench_in_process(seconds: float, rounds: int) -> None:
     new_bodies = [
         json.loads(path.read_text())["case"] for path in sorted(EXAMPLE_FOLDERS[new].glob("*.json"))
     ]
-    # Each version's whole path over its own examples, one case of each in turn: the old
-    # version's examples cycled to the new one's count.
-    paired_bodies = [
-        (new_body, old_bodies[index % len(old_bodies)]) for index, new_body in enumerate(new_bodies)
-    ]
+    # Each version's whole path over its own examples (as the figures above), timed in turn.
     _, _, path_ratio = _paired(
-        lambda pair: orjson.dumps(result_to_dict(evaluate_input(pair[0], new))),
-        lambda pair: json.dumps(result_to_dict(evaluate(INPUTS[old]._thorough(pair[1]), old))),
-        paired_bodies,
+        lambda body: orjson.dumps(result_to_dict(evaluate_input(body, new))),
+        lambda body: json.dumps(result_to_dict(evaluate(INPUTS[old]._thorough(body), old))),
+        new_bodies,
         seconds,
         rounds,
+        second_items=old_bodies,
     )
     print(
         f"  {new} whole path as served / {old} whole path as before: {path_ratio} "
@@ -162,19 +159,27 @@ def bench_in_process(seconds: float, rounds: int) -> None:
 
 
 def _paired(
-    first: Any, second: Any, items: list[Any], seconds: float, rounds: int
+    first: Any,
+    second: Any,
+    items: list[Any],
+    seconds: float,
+    rounds: int,
+    *,
+    second_items: list[Any] | None = None,
 ) -> tuple[float, float, str]:
     """Two kinds of work timed in turn (first, second, first, second...), so that a change in
     the machine's speed during the run falls on both: the median µs of each, and the median of
-    the pairs' ratios (first over second) with their range."""
+    the pairs' ratios (first over second) with their range. `second_items`: the second's own
+    items, when they differ from the first's (µs per item either way)."""
+    others = items if second_items is None else second_items
     _rate(first, items, 0.3)
-    _rate(second, items, 0.3)
+    _rate(second, others, 0.3)
     # Twice the rounds, each half as long: as much time in all, more pairs to take a median of.
     pairs = max(rounds * 2, 3)
     firsts, seconds_taken, ratios = [], [], []
     for _ in range(pairs):
         a = 1e6 / _rate(first, items, seconds / 2)
-        b = 1e6 / _rate(second, items, seconds / 2)
+        b = 1e6 / _rate(second, others, seconds / 2)
         firsts.append(a)
         seconds_taken.append(b)
         ratios.append(a / b)
