@@ -2,19 +2,19 @@
 
     .venv/bin/python bench/pathway.py [--seconds 2] [--rounds 5] [--requests 2000]
 
-In process (pinned to one core, timed in the process's own processor time), each version on its
-own examples, in one run: the engine alone on parsed facts, and the whole path of a request body
+In process (pinned to one core, timed in the process's own processor time), each version on its own
+examples, in one run: the engine alone on parsed facts, and the whole path of a request body
 (validate the decoded JSON object, evaluate, write the result out as JSON). The whole path is timed
-as the evaluate endpoint runs it (msgspec's reader for a valid body, orjson for the answer) and as
-it ran before those two (the thorough reader and the standard library's json), so the two can be
-compared; the ratios at the end are the figures the pathway upgrade is held to (crlm-2027.1's
-engine against crlm-2026.1's, and its whole path against crlm-2026.1's former one), each the
-median of pairs timed in turn, so that the machine's drift falls on both sides. Over HTTP: a
-gunicorn server with one sync worker on loopback, on a throwaway SQLite database with the fictional
-demo accounts, timing POST /api/v1/pathway/evaluate/ with a token; it prints p50, p99 and mean
-latency. `--postgres URL` runs the server on a throwaway database created (and dropped) on that
-PostgreSQL server instead, e.g.
-`--postgres postgres://postgres@127.0.0.1:5432/postgres`. `--skip-http` runs only the first part.
+as the evaluate endpoint runs it (msgspec's reader for a valid body, msgspec's writer straight from
+the result's structs) and as it ran before those two (the thorough reader, a dictionary, and the
+standard library's json), so the two can be compared; the ratios at the end are the figures the
+pathway upgrade is held to (crlm-2027.1's engine against crlm-2026.1's, and its whole path against
+crlm-2026.1's former one), each the median of pairs timed in turn, so that the machine's drift falls
+on both sides. Over HTTP: a gunicorn server with one sync worker on loopback, on a throwaway SQLite
+database with the fictional demo accounts, timing POST /api/v1/pathway/evaluate/ with a token; it
+prints p50, p99 and mean latency. `--postgres URL` runs the server on a throwaway database created
+(and dropped) on that PostgreSQL server instead, e.g. `--postgres
+postgres://postgres@127.0.0.1:5432/postgres`. `--skip-http` runs only the first part.
 """
 
 from __future__ import annotations
@@ -38,11 +38,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import orjson  # noqa: E402
 
 from apps.pathways.facts import INPUTS, FactsValidationError  # noqa: E402
 from apps.pathways.registry import CURRENT_VERSION, evaluate, evaluate_input  # noqa: E402
-from apps.pathways.result import result_to_dict  # noqa: E402
+from apps.pathways.result import result_json, result_to_dict  # noqa: E402
 from bench._throwaway import throwaway_postgres  # noqa: E402
 
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
@@ -95,10 +94,10 @@ def bench_in_process(seconds: float, rounds: int) -> None:
 
         def as_served(body: dict[str, Any], version: str = version) -> bytes:
             # What POST /api/v1/pathway/evaluate/ does with a decoded body.
-            return orjson.dumps(result_to_dict(evaluate_input(body, version)))
+            return result_json(evaluate_input(body, version))
 
         def as_before(body: dict[str, Any], version: str = version, spec: Any = spec) -> str:
-            # The path before msgspec and orjson: the thorough reader and the stdlib's json.
+            # The path before msgspec: the thorough reader, a dictionary and the stdlib's json.
             return json.dumps(result_to_dict(evaluate(spec._thorough(body), version)))
 
         print(f"  {version}, {len(bodies)} example cases")
@@ -141,7 +140,7 @@ def bench_in_process(seconds: float, rounds: int) -> None:
     ]
     # Each version's whole path over its own examples (as the figures above), timed in turn.
     _, _, path_ratio = _paired(
-        lambda body: orjson.dumps(result_to_dict(evaluate_input(body, new))),
+        lambda body: result_json(evaluate_input(body, new)),
         lambda body: json.dumps(result_to_dict(evaluate(INPUTS[old]._thorough(body), old))),
         new_bodies,
         seconds,

@@ -1,17 +1,25 @@
 """The pathway's output (SPEC section 7): typed, immutable, and written out as JSON in one place.
 
-The many small items of a result (recommendations, findings, trace lines) are named tuples:
-immutable like the frozen dataclasses, and three times cheaper to build, which matters at
-twenty-odd trace lines per evaluation.
+Every part of a result is a frozen msgspec struct: built in compiled code (a result has
+twenty-odd trace lines and a dozen findings), and written out as JSON by msgspec in one pass,
+without an intermediate dictionary. The fields are declared in the order the SPEC writes the
+keys; a field that only some versions have defaults to None and is then left out of the JSON
+(`omit_defaults`), so crlm-2026.1's output has no `summary` or `severity` key and crlm-2027.1's
+has them. Whole numbers are stored as integers (`whole`), so that 35 is written 35, not 35.0, as
+the case facts are.
 
-Every pathway version returns a `PathwayResult`; the web layer only ever calls `result_to_dict`
-on it, so a new version with new codes needs no change outside this package.
+Every pathway version returns a `PathwayResult`; the web layer writes it out with `result_json`
+(the evaluate endpoint's bytes) or `result_to_dict` (the same output as Python values, for a
+stored snapshot; the tests hold the two to one output), so a new version with new codes needs no
+change outside this package.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import Any, overload
+
+import msgspec
 
 ROLES = ("primary", "sequence", "alternative", "adjunct", "monitoring")
 RESECTABILITY = ("resectable", "potentially_resectable", "unresectable")
@@ -21,15 +29,25 @@ SEVERITIES = ("caution", "info")
 FONG_RISKS = ("low", "intermediate", "high")
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+@overload
+def whole(value: float) -> float: ...
+@overload
+def whole(value: None) -> None: ...
+def whole(value: float | None) -> float | None:
+    """A measure as the JSON writes it: a whole number as an integer (35, not 35.0)."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+class Citation(msgspec.Struct, frozen=True, gc=False):
     """Evidence for a code: a source key of SOURCES.md and a heading as it occurs in that text."""
 
     source: str
     section: str
 
 
-class Recommendation(NamedTuple):
+class Recommendation(msgspec.Struct, frozen=True, gc=False):
     code: str
     role: str
     title: str
@@ -37,56 +55,71 @@ class Recommendation(NamedTuple):
     citations: tuple[Citation, ...]
 
 
-class Finding(NamedTuple):
+class Finding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
     """A warning or a work-up item: something the board should know or obtain."""
 
     code: str
+    # A warning's weight in crlm-2027.1 (`caution` or `info`); None (left out) for work-up, and
+    # in versions whose output has no severity.
+    severity: str | None = None
     message: str
     citations: tuple[Citation, ...]
-    # A warning's weight in crlm-2027.1 (`caution` or `info`); None for work-up, and in versions
-    # whose output has no severity.
-    severity: str | None = None
 
 
-class LesionPlanEntry(NamedTuple):
+class LesionPlanEntry(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     segment: int
     size_mm: float
     modalities: tuple[str, ...]
-    # crlm-2027.1 lists a disappeared lesion, with no modalities; None where a version does not
-    # say (crlm-2026.1's output has no such key).
+    # crlm-2027.1 lists a disappeared lesion, with no modalities; None (left out) where a version
+    # does not say (crlm-2026.1's output has no such key).
     disappeared: bool | None = None
 
 
-class TraceLine(NamedTuple):
+class TraceLine(msgspec.Struct, frozen=True, gc=False):
     rule: str
     result: str
     because: str
 
 
-@dataclass(frozen=True, slots=True)
-class FongScore:
+class FongCriteria(msgspec.Struct, frozen=True, gc=False):
+    """The Fong score's five criteria in the SPEC's order: met, not met, or unknown (None).
+    Iterating gives (criterion, value) pairs, so `dict(criteria)` is the output's mapping."""
+
+    dfi_under_12_months: bool | None
+    multiple_lesions: bool | None
+    largest_over_50_mm: bool | None
+    node_positive: bool | None
+    cea_over_200: bool | None
+
+    def __iter__(self) -> Iterator[tuple[str, bool | None]]:
+        return zip(self.__struct_fields__, msgspec.structs.astuple(self), strict=True)
+
+
+class FongScore(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     score: int
     worst_case: int
     risk: str
     complete: bool
     missing: tuple[str, ...]
-    criteria: tuple[tuple[str, bool | None], ...]  # in the SPEC's order
+    criteria: FongCriteria
 
 
-@dataclass(frozen=True, slots=True)
-class FlrAssessment:
+class FlrAssessment(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     required_percent: int
     measured_percent: float | None
     sufficient: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class Derived:
+class Derived(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
     lesion_count: int
     largest_lesion_mm: float
     segments: tuple[int, ...]
     bilobar: bool
+    # crlm-2027.1 and later; None (left out) where a version's output has no such key.
+    visible_lesion_count: int | None = None
+    visible_sum_mm: float | None = None
     major_hepatectomy_expected: bool
+    resection_extent: str | None = None  # crlm-2027.1 and later, as above
     extensive_liver_disease: bool
     ehd: str
     technically_unresectable: bool
@@ -94,17 +127,14 @@ class Derived:
     favourable: bool | None  # null (crlm-2027.1) for a patient who is not a surgical candidate
     ready_for_surgery: bool | None
     plan: str
-    # crlm-2027.1 and later; None where a version's output has no such key.
-    visible_lesion_count: int | None = None
-    visible_sum_mm: float | None = None
-    resection_extent: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PathwayResult:
+class PathwayResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     pathway_version: str
     resectability: str
     surgical_candidate: bool
+    # crlm-2027.1 and later: one sentence for the ten-second read (left out before).
+    summary: str | None = None
     derived: Derived
     fong: FongScore
     flr: FlrAssessment
@@ -113,8 +143,6 @@ class PathwayResult:
     warnings: tuple[Finding, ...]
     workup: tuple[Finding, ...]
     trace: tuple[TraceLine, ...]
-    # crlm-2027.1 and later: one sentence for the ten-second read.
-    summary: str | None = None
 
     @property
     def primary(self) -> Recommendation:
@@ -129,11 +157,12 @@ class PathwayResult:
         )
 
 
-def _plain(value: float | None) -> float | int | None:
-    # Whole numbers go out as integers (35, not 35.0), as the case facts do.
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+_ENCODER = msgspec.json.Encoder()
+
+
+def result_json(result: PathwayResult) -> bytes:
+    """The SPEC section 7 output as JSON (compact, UTF-8): what the evaluate endpoint answers."""
+    return _ENCODER.encode(result)
 
 
 def _citations(citations: tuple[Citation, ...]) -> list[dict[str, str]]:
@@ -154,7 +183,7 @@ def _finding(item: Finding) -> dict[str, Any]:
 def _lesion_plan_entry(entry: LesionPlanEntry) -> dict[str, Any]:
     written = {
         "segment": entry.segment,
-        "size_mm": _plain(entry.size_mm),
+        "size_mm": entry.size_mm,
         "modalities": list(entry.modalities),
     }
     if entry.disappeared is not None:
@@ -163,19 +192,20 @@ def _lesion_plan_entry(entry: LesionPlanEntry) -> dict[str, Any]:
 
 
 def result_to_dict(result: PathwayResult) -> dict[str, Any]:
-    """The SPEC section 7 output, JSON-ready."""
+    """The SPEC section 7 output as Python values (lists, dictionaries), for a stored snapshot:
+    what `result_json` writes, read back."""
     derived = result.derived
     fong = result.fong
     flr = result.flr
     written_derived: dict[str, Any] = {
         "lesion_count": derived.lesion_count,
-        "largest_lesion_mm": _plain(derived.largest_lesion_mm),
+        "largest_lesion_mm": derived.largest_lesion_mm,
         "segments": list(derived.segments),
         "bilobar": derived.bilobar,
     }
     if derived.visible_lesion_count is not None:
         written_derived["visible_lesion_count"] = derived.visible_lesion_count
-        written_derived["visible_sum_mm"] = _plain(derived.visible_sum_mm)
+        written_derived["visible_sum_mm"] = derived.visible_sum_mm
     written_derived["major_hepatectomy_expected"] = derived.major_hepatectomy_expected
     if derived.resection_extent is not None:
         written_derived["resection_extent"] = derived.resection_extent
@@ -210,7 +240,7 @@ def result_to_dict(result: PathwayResult) -> dict[str, Any]:
             },
             "flr": {
                 "required_percent": flr.required_percent,
-                "measured_percent": _plain(flr.measured_percent),
+                "measured_percent": flr.measured_percent,
                 "sufficient": flr.sufficient,
             },
             "recommendations": [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from apps.pathways.facts import CaseFacts, ExtrahepaticSiteFacts, LesionFacts, LiverFacts
-from apps.pathways.result import FlrAssessment, FongScore
+from apps.pathways.result import FlrAssessment, FongCriteria, FongScore, whole
 
 LEFT_LIVER_SEGMENTS = frozenset({2, 3, 4})
 RIGHT_LIVER_SEGMENTS = frozenset({5, 6, 7, 8})  # segment 1 (caudate) belongs to neither side
@@ -43,6 +43,7 @@ FONG_CRITERIA = (
     "node_positive",
     "cea_over_200",
 )
+assert FongCriteria.__struct_fields__ == FONG_CRITERIA
 
 # Required future liver remnant, percent of functional liver volume (SPEC 2.2).
 FLR_REQUIRED_NORMAL = 20
@@ -148,12 +149,12 @@ def fong_score(facts: CaseFacts) -> FongScore:
     lesions = facts.liver.lesions
     dfi = disease_free_interval_months(facts)
     cea = facts.biomarkers.cea_ng_ml
-    criteria: tuple[tuple[str, bool | None], ...] = (
-        ("dfi_under_12_months", None if dfi is None else dfi < FONG_DFI_MONTHS),
-        ("multiple_lesions", len(lesions) > 1),
-        ("largest_over_50_mm", max(lesion.size_mm for lesion in lesions) > FONG_LARGEST_MM),
-        ("node_positive", facts.primary.node_positive),
-        ("cea_over_200", None if cea is None else cea > FONG_CEA_NG_ML),
+    criteria = FongCriteria(
+        dfi_under_12_months=None if dfi is None else dfi < FONG_DFI_MONTHS,
+        multiple_lesions=len(lesions) > 1,
+        largest_over_50_mm=max(lesion.size_mm for lesion in lesions) > FONG_LARGEST_MM,
+        node_positive=facts.primary.node_positive,
+        cea_over_200=None if cea is None else cea > FONG_CEA_NG_ML,
     )
     score = sum(1 for _, met in criteria if met)
     missing = tuple(name for name, met in criteria if met is None)
@@ -188,7 +189,7 @@ def flr_assessment(liver: LiverFacts, injured: bool) -> FlrAssessment:
     measured = liver.flr_percent
     return FlrAssessment(
         required_percent=required,
-        measured_percent=measured,
+        measured_percent=whole(measured),
         sufficient=None if measured is None else measured >= required,
     )
 

@@ -14,7 +14,14 @@ from apps.pathways.crlm_2026_1.context import CaseContext
 from apps.pathways.crlm_2026_1.findings import warnings, workup
 from apps.pathways.crlm_2026_1.plans import PLANS, Plan, choose_plan
 from apps.pathways.facts import CaseFacts
-from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
+from apps.pathways.result import (
+    Derived,
+    Finding,
+    PathwayResult,
+    Recommendation,
+    TraceLine,
+    whole,
+)
 
 
 def _choice(because: str, choice: str | None) -> str:
@@ -64,7 +71,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         surgical_candidate=case.candidate,
         derived=Derived(
             lesion_count=case.lesion_count,
-            largest_lesion_mm=case.largest_mm,
+            largest_lesion_mm=whole(case.largest_mm),
             segments=case.segments,
             bilobar=case.bilobar,
             major_hepatectomy_expected=case.major_hepatectomy,
@@ -81,11 +88,12 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         recommendations=recommendations,
         lesion_plan=plan.lesion_plan,
         warnings=tuple(
-            Finding(code, message, CATALOGUE[code].citations)
+            Finding(code=code, message=message, citations=CATALOGUE[code].citations)
             for code, message, _ in raised_warnings
         ),
         workup=tuple(
-            Finding(code, message, CATALOGUE[code].citations) for code, message in needed_workup
+            Finding(code=code, message=message, citations=CATALOGUE[code].citations)
+            for code, message in needed_workup
         ),
         trace=tuple(trace),
     )

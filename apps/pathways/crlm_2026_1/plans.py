@@ -19,7 +19,7 @@ from apps.pathways.common.derived import (
 from apps.pathways.common.plan import Plan
 from apps.pathways.common.text import number
 from apps.pathways.crlm_2026_1.context import CaseContext
-from apps.pathways.result import LesionPlanEntry
+from apps.pathways.result import LesionPlanEntry, whole
 
 FULL_COURSE_CYCLES = 12  # about 6 months of 2-weekly cycles: no more chemotherapy is added
 NO_MORE_PREOPERATIVE_CYCLES = 4  # the two-month re-evaluation is done
@@ -148,7 +148,7 @@ def add_primary_sequencing(case: CaseContext, plan: Plan) -> None:
 
 def add_lesion_plan(case: CaseContext, plan: Plan) -> None:
     plan.lesion_plan = tuple(
-        LesionPlanEntry(lesion.segment, lesion.size_mm, ablation_modalities(lesion))
+        LesionPlanEntry(lesion.segment, whole(lesion.size_mm), ablation_modalities(lesion))
         for lesion in case.facts.liver.lesions
     )
     plan.choices.append(

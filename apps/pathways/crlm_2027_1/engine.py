@@ -9,7 +9,7 @@ pathway's own reading, with its reason.
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from apps.pathways.common import derived as common
 from apps.pathways.common.plan import Plan
@@ -19,14 +19,16 @@ from apps.pathways.crlm_2027_1.context import CaseContext
 from apps.pathways.crlm_2027_1.findings import warnings, workup
 from apps.pathways.crlm_2027_1.plans import PLANS, REGIMEN_CODES, choose_plan
 from apps.pathways.facts import PARENCHYMA, CaseFacts
-from apps.pathways.result import Derived, Finding, PathwayResult, Recommendation, TraceLine
+from apps.pathways.result import (
+    Derived,
+    Finding,
+    FongCriteria,
+    PathwayResult,
+    Recommendation,
+    TraceLine,
+    whole,
+)
 
-# A trace line, a recommendation or a finding from all its values in one tuple: the tuple's own
-# constructor, without the keyword-capable wrapper every NamedTuple call goes through (the
-# result is written for every evaluation).
-_line = partial(tuple.__new__, TraceLine)
-_recommendation = partial(tuple.__new__, Recommendation)
-_finding = partial(tuple.__new__, Finding)
 # The Fong criteria as a clinician reads them (the trace's fong_score line).
 FONG_WORDS = {
     "dfi_under_12_months": "disease-free interval under 12 months",
@@ -50,46 +52,63 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
     PLANS[section](case, plan)
     ordered = plan.ordered()
 
-    # One pass over the plan: each recommendation, and its trace line.
+    # One pass over the plan: each recommendation, its trace line, and the primary and regimen
+    # the summary names.
     recommendations = []
     recommendation_lines = []
+    primary = regimen = None
     for item in ordered:
         entry = CATALOGUE[item.code]
-        recommendations.append(
-            _recommendation((item.code, item.role, entry.title, item.rationale, entry.citations))
+        recommendation = Recommendation(
+            item.code, item.role, entry.title, item.rationale, entry.citations
         )
+        recommendations.append(recommendation)
+        if item.role == "primary":
+            if primary is None:
+                primary = recommendation
+        elif regimen is None and item.role == "adjunct" and item.code in REGIMEN_CODES:
+            regimen = recommendation
         because = item.rationale
         if item.choice:
             because = f"{because} [choice] {item.choice}"
-        recommendation_lines.append(_line((item.code, item.role, because)))
+        recommendation_lines.append(TraceLine(item.code, item.role, because))
     if section == "4.0":  # nothing else from sections 4, 5 and 6
         raised_warnings: list[tuple[str, str, str | None]] = []
         needed_workup: list[tuple[str, str]] = []
     else:
         raised_warnings = warnings(case, plan)
-        needed_workup = workup(case, plan, {code for code, _, _ in raised_warnings})
+        needed_workup = workup(
+            case,
+            plan,
+            extent_assumed=any(
+                code == "RESECTION_EXTENT_ASSUMED" for code, _, _ in raised_warnings
+            ),
+        )
 
     trace = _derived_trace(case)
-    trace.append(_line(("plan", section, plan_because)))
+    trace.append(TraceLine("plan", section, plan_because))
     # What the plan derived on its way (the route, the lesion plan), then what it recommends,
     # then what it weighed and did not take.
-    trace.extend(_line((rule, result, because)) for rule, result, because in plan.choices)
-    trace.extend(recommendation_lines)
-    trace.extend(
-        _line((code, "not chosen", reason[:1].upper() + reason[1:] + "."))
-        for code, reason in plan.considered
-    )
+    for rule, result, because in plan.choices:
+        trace.append(TraceLine(rule, result, because))
+    trace += recommendation_lines
+    for code, reason in plan.considered:
+        trace.append(TraceLine(code, "not chosen", reason[:1].upper() + reason[1:] + "."))
     warning_findings = []
     for code, message, choice in raised_warnings:
         entry = CATALOGUE[code]
-        warning_findings.append(_finding((code, message, entry.citations, SEVERITY[code])))
+        warning_findings.append(
+            Finding(code=code, severity=SEVERITY[code], message=message, citations=entry.citations)
+        )
         trace.append(
-            _line((code, "warning", f"{message} [choice] {choice}" if choice else message))
+            TraceLine(code, "warning", f"{message} [choice] {choice}" if choice else message)
         )
     workup_findings = []
     for code, message in needed_workup:
-        workup_findings.append(_finding((code, message, CATALOGUE[code].citations, None)))
-        trace.append(_line((code, "work-up", message)))
+        workup_findings.append(
+            Finding(code=code, message=message, citations=CATALOGUE[code].citations)
+        )
+        trace.append(TraceLine(code, "work-up", message))
 
     return PathwayResult(
         pathway_version=VERSION,
@@ -97,7 +116,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         surgical_candidate=case.candidate,
         derived=Derived(
             lesion_count=case.lesion_count,
-            largest_lesion_mm=case.largest_mm,
+            largest_lesion_mm=whole(case.largest_mm),
             segments=case.segments,
             bilobar=case.bilobar,
             major_hepatectomy_expected=case.major_hepatectomy,
@@ -109,7 +128,7 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
             ready_for_surgery=case.ready,
             plan=section,
             visible_lesion_count=len(case.visible),
-            visible_sum_mm=case.visible_sum_mm,
+            visible_sum_mm=whole(case.visible_sum_mm),
             resection_extent="planned" if case.extent_planned else "assumed",
         ),
         fong=case.fong,
@@ -119,28 +138,21 @@ def evaluate(facts: CaseFacts) -> PathwayResult:
         warnings=tuple(warning_findings),
         workup=tuple(workup_findings),
         trace=tuple(trace),
-        summary=_summary(case, section, recommendations),
+        summary=_summary(case, section, primary, regimen),
     )
 
 
 # --- the ten-second read -------------------------------------------------------------------------
 
 
-def _summary(case: CaseContext, section: str, recommendations: list[Recommendation]) -> str:
+def _summary(
+    case: CaseContext, section: str, primary: Recommendation | None, regimen: Recommendation | None
+) -> str:
     """The primary recommendation (with its regimen) and the one fact that decided it."""
-    primary = next(item for item in recommendations if item.role == "primary")
+    assert primary is not None  # every plan has one (a property test holds them to it)
     headline = primary.title
-    if primary.code in SYSTEMIC_PRIMARIES:
-        regimen = next(
-            (
-                item
-                for item in recommendations
-                if item.code in REGIMEN_CODES and item.role == "adjunct"
-            ),
-            None,
-        )
-        if regimen is not None:
-            headline += f", {_lower_first(regimen.title)}"
+    if regimen is not None and primary.code in SYSTEMIC_PRIMARIES:
+        headline += f", {_lower_first(regimen.title)}"
     return f"{headline}: {_deciding_fact(case, section)}."
 
 
@@ -223,101 +235,81 @@ def _derived_trace(case: CaseContext) -> list[TraceLine]:
     segments = count(len(case.segments), "segment")
     cycles = count(treatment.preoperative_cycles, "cycle")
     lines = [
-        _line(("liver_disease", case.disease(), "Lesions, segments and sides from the imaging.")),
-        _line(
-            (
-                "visible_lesions",
-                *_visible_line(len(case.visible), case.visible_sum_mm, case.lesion_count),
-            )
+        TraceLine("liver_disease", case.disease(), "Lesions, segments and sides from the imaging."),
+        TraceLine(
+            "visible_lesions",
+            *_visible_line(len(case.visible), case.visible_sum_mm, case.lesion_count),
         ),
-        _line(
-            (
-                "major_hepatectomy_expected",
-                _yes(case.major_hepatectomy),
-                _extent_because(case, segments),
-            )
+        TraceLine(
+            "major_hepatectomy_expected",
+            _yes(case.major_hepatectomy),
+            _extent_because(case, segments),
         ),
-        _line(
-            (
-                "extensive_liver_disease",
-                _yes(case.extensive),
-                _extensive_because(case.lesion_count, len(case.segments), case.extensive),
-            )
+        TraceLine(
+            "extensive_liver_disease",
+            _yes(case.extensive),
+            _extensive_because(case.lesion_count, len(case.segments), case.extensive),
         ),
-        _line(("fong_score", *_fong_line(fong.criteria, fong.score, fong.worst_case, fong.risk))),
-        _line(
-            (
-                "liver_injury",
-                _yes(case.liver_injury),
-                _injury_because(
-                    liver.parenchyma, treatment.preoperative_cycles, treatment.chemo_refractory
-                ),
-            )
+        TraceLine("fong_score", *_fong_line(fong.criteria, fong.score, fong.worst_case, fong.risk)),
+        TraceLine(
+            "liver_injury",
+            _yes(case.liver_injury),
+            _injury_because(
+                liver.parenchyma, treatment.preoperative_cycles, treatment.chemo_refractory
+            ),
         ),
-        _line(
-            (
-                "future_liver_remnant",
-                "unknown"
-                if flr.sufficient is None
-                else ("sufficient" if flr.sufficient else "short"),
-                _flr_because(flr_text, flr.measured_percent is not None),
-            )
+        TraceLine(
+            "future_liver_remnant",
+            "unknown" if flr.sufficient is None else ("sufficient" if flr.sufficient else "short"),
+            _flr_because(flr_text, flr.measured_percent is not None),
         ),
-        _line(("extrahepatic_disease", case.ehd, _ehd_because(case))),
-        _line(
-            (
-                "technically_unresectable",
-                _yes(case.technically_unresectable),
-                _technical_because(case),
-            )
+        TraceLine("extrahepatic_disease", case.ehd, _ehd_because(case)),
+        TraceLine(
+            "technically_unresectable",
+            _yes(case.technically_unresectable),
+            _technical_because(case),
         ),
-        _line(
-            (
-                "surgical_candidate",
-                _yes(case.candidate),
-                _candidate_because(
-                    facts.patient.effective_surgical_fitness,
-                    facts.patient.surgical_fitness is None,
-                    facts.patient.ecog,
-                    facts.patient.declines_surgery,
-                ),
-            )
+        TraceLine(
+            "surgical_candidate",
+            _yes(case.candidate),
+            _candidate_because(
+                facts.patient.effective_surgical_fitness,
+                facts.patient.surgical_fitness is None,
+                facts.patient.ecog,
+                facts.patient.declines_surgery,
+            ),
         ),
-        _line(("resectability", case.resectability, _resectability_because(case))),
-        _line(("favourable", _yes(case.favourable), _favourable_because(case))),
-        _line(("ready_for_surgery", _yes(case.ready), _ready_because(case, cycles))),
+        TraceLine("resectability", case.resectability, _resectability_because(case)),
+        TraceLine("favourable", _yes(case.favourable), _favourable_because(case)),
+        TraceLine("ready_for_surgery", _yes(case.ready), _ready_because(case, cycles)),
     ]
     if facts.biomarkers.msi == "msi_high":
         lines.append(
-            _line(
-                (
-                    "immunotherapy_eligible",
-                    _yes(case.immunotherapy_eligible),
-                    "MSI-high, "
-                    + (
-                        "an immune checkpoint inhibitor already given."
-                        if treatment.prior_immunotherapy
-                        else "no immune checkpoint inhibitor given yet."
-                    ),
-                )
+            TraceLine(
+                "immunotherapy_eligible",
+                _yes(case.immunotherapy_eligible),
+                "MSI-high, "
+                + (
+                    "an immune checkpoint inhibitor already given."
+                    if treatment.prior_immunotherapy
+                    else "no immune checkpoint inhibitor given yet."
+                ),
             )
         )
     if treatment.adjuvant_oxaliplatin:
         lines.append(
-            _line(
-                (
-                    "early_oxaliplatin_relapse",
-                    _yes(case.early_relapse),
-                    "Adjuvant oxaliplatin, disease-free interval "
-                    + ("unknown" if case.dfi_months is None else count(case.dfi_months, "month"))
-                    + " (under 12 is an early relapse: no oxaliplatin again)."
-                    + (
-                        " [choice] ESMO 2023 mCRC guideline: such a relapse marks disease "
-                        "resistant to oxaliplatin."
-                        if case.early_relapse
-                        else ""
-                    ),
-                )
+            TraceLine(
+                "early_oxaliplatin_relapse",
+                _yes(case.early_relapse),
+                "Adjuvant oxaliplatin, disease-free interval "
+                + ("unknown" if case.dfi_months is None else count(case.dfi_months, "month"))
+                + " (under 12 is an early relapse: no oxaliplatin again)."
+                + (
+                    " [choice] ESMO 2023 mCRC guideline: such a relapse marks disease "
+                    "resistant to oxaliplatin."
+                    if case.early_relapse
+                    else ""
+                ),
             )
         )
     return lines
@@ -354,9 +346,7 @@ def _extensive_because(lesion_count: int, segment_count: int, extensive: bool) -
 
 
 @lru_cache(maxsize=512)
-def _fong_line(
-    criteria: tuple[tuple[str, bool | None], ...], score: int, worst: int, risk: str
-) -> tuple[str, str]:
+def _fong_line(criteria: FongCriteria, score: int, worst: int, risk: str) -> tuple[str, str]:
     result = f"{score} ({risk})" + ("" if score == worst else f", up to {worst}")
     met = "; ".join(
         f"{FONG_WORDS[name]}: {'unknown' if value is None else ('yes' if value else 'no')}"

@@ -327,9 +327,10 @@ def _injury_because(case: CaseContext) -> str:
     return ", ".join(reasons)
 
 
-def workup(case: CaseContext, plan: Plan, raised: set[str]) -> list[tuple[str, str]]:
-    """(code, message) for every work-up item that applies, in the SPEC's order; `raised` are
-    the warnings raised (the surgeon's review answers RESECTION_EXTENT_ASSUMED)."""
+def workup(case: CaseContext, plan: Plan, *, extent_assumed: bool) -> list[tuple[str, str]]:
+    """(code, message) for every work-up item that applies, in the SPEC's order;
+    `extent_assumed`: whether RESECTION_EXTENT_ASSUMED was raised (the surgeon's review answers
+    it)."""
     facts = case.facts
     done = facts.workup
     codes = plan.codes
@@ -377,11 +378,11 @@ def workup(case: CaseContext, plan: Plan, raised: set[str]) -> list[tuple[str, s
                 f"{case.extent().capitalize()}: measure the future liver remnant.",
             )
         )
-    if case.candidate and (facts.liver.r0_feasible is None or "RESECTION_EXTENT_ASSUMED" in raised):
+    if case.candidate and (facts.liver.r0_feasible is None or extent_assumed):
         needed = []
         if facts.liver.r0_feasible is None:
             needed.append("whether all liver disease can be removed")
-        if "RESECTION_EXTENT_ASSUMED" in raised:
+        if extent_assumed:
             needed.append("the extent of the hepatectomy")
         found.append(
             (

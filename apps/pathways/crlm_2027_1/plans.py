@@ -21,7 +21,7 @@ from apps.pathways.common.plan import Plan
 from apps.pathways.common.text import count, listing, number, words
 from apps.pathways.crlm_2027_1 import derived as d
 from apps.pathways.crlm_2027_1.context import CaseContext
-from apps.pathways.result import LesionPlanEntry
+from apps.pathways.result import LesionPlanEntry, whole
 
 FULL_COURSE_CYCLES = 12  # about 6 months of 2-weekly cycles: no more chemotherapy is added
 NO_MORE_PREOPERATIVE_CYCLES = 4  # the two-month re-evaluation is done
@@ -239,7 +239,7 @@ def add_lesion_plan(case: CaseContext, plan: Plan, indexes: list[int] | None = N
         lesion = lesions[index]
         modalities = () if lesion.disappeared else ablation_modalities(lesion)
         entries.append(
-            LesionPlanEntry(lesion.segment, lesion.size_mm, modalities, lesion.disappeared)
+            LesionPlanEntry(lesion.segment, whole(lesion.size_mm), modalities, lesion.disappeared)
         )
     plan.lesion_plan = tuple(entries)
     plan.lesion_indexes = tuple(chosen)
