@@ -25,17 +25,29 @@ def throwaway_postgres(server_url: str, name: str, *, create: bool) -> str:
 
 
 @contextlib.contextmanager
-def throwaway_django(prefix: str, *, postgres_url: str, sqlite: bool) -> Iterator[str]:
+def throwaway_django(
+    prefix: str,
+    *,
+    postgres_url: str,
+    sqlite: bool,
+    keep: bool = False,
+    reuse: str | None = None,
+) -> Iterator[str]:
     """Django set up (production settings, tasks in-process) on a migrated throwaway database:
     a temporary SQLite file with `sqlite`, else a new database on the PostgreSQL server of
-    `postgres_url`. Yields the database's label; drops the database afterwards."""
+    `postgres_url`. Yields the database's label; drops the database afterwards, unless `keep`
+    (a PostgreSQL database is then left for a later run to `reuse` by its name: migrated again,
+    so that new indexes apply, and kept)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{prefix}-bench-"))
-    database_name = f"{prefix}_bench_{os.getpid()}"
-    if sqlite:
+    database_name = reuse or f"{prefix}_bench_{os.getpid()}"
+    if reuse:
+        base, _, _ = postgres_url.rpartition("/")
+        database_url, label, keep = f"{base}/{reuse}", f"PostgreSQL database {reuse}", True
+    elif sqlite:
         database_url, label = f"sqlite:///{workdir / 'bench.sqlite3'}", "SQLite"
     else:
         database_url = throwaway_postgres(postgres_url, database_name, create=True)
-        label = "PostgreSQL"
+        label = f"PostgreSQL database {database_name}" if keep else "PostgreSQL"
     try:
         os.environ.update(
             {
@@ -63,5 +75,9 @@ def throwaway_django(prefix: str, *, postgres_url: str, sqlite: bool) -> Iterato
             connections.close_all()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        if not sqlite:
+        if keep and not sqlite:
+            print(
+                f"kept the database {database_name}: measure it again with --reuse {database_name}"
+            )
+        elif not sqlite:
             throwaway_postgres(postgres_url, database_name, create=False)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--cases 50000] [--meetings 2500] [--requests 50]
                                     [--clients 8] [--seconds 10] [--skip-http]
-                                    [--postgres URL | --sqlite]
+                                    [--postgres URL | --sqlite] [--keep | --reuse NAME]
 
 In a throwaway database (created and dropped on the PostgreSQL server of `--postgres`, default
 the server the tests use; or a temporary SQLite file with `--sqlite`) it loads the fictional
@@ -20,7 +20,9 @@ warm-up, and prints p50, p95 and the queries one request made. Last, unless `--s
 starts gunicorn with 2 workers on the same database and has `--clients` concurrent clients
 request the case page, then `/api/v1/me/` (the floor: authentication and a tiny answer), for
 `--seconds` each, and prints requests per second and their ratio. `--explain LINES` prints the
-start of the plan (EXPLAIN ANALYZE) of each page's slowest query.
+start of the plan (EXPLAIN ANALYZE) of each page's slowest query. `--keep` leaves the filled
+database in place (its name is printed) and `--reuse NAME` measures it again without filling it,
+after migrating it (a new index applies), so a change can be measured in minutes.
 """
 
 from __future__ import annotations
@@ -463,13 +465,19 @@ def fill(total_cases: int, total_meetings: int) -> Context:
         f"{Decision.objects.count()} decisions, {DecisionAction.objects.count()} actions, "
         f"{written} rows copied in {time.perf_counter() - started:.0f} s"
     )
-    # A case and a meeting of twenty from the middle of the ten years.
-    middle = (
-        sorted(meeting_ids, key=lambda row: row[1])[len(meeting_ids) // 2][0]
-        if meeting_ids
-        else past_meeting.pk
+    return _context()
+
+
+def _context() -> Context:
+    """A case and a meeting of twenty from the middle of the ten years."""
+    from django.utils import timezone
+
+    from apps.meetings.models import AgendaItem, Meeting
+
+    meetings = Meeting.objects.filter(pk__in=AgendaItem.objects.values("meeting")).order_by(
+        "scheduled_for", "pk"
     )
-    meeting = Meeting.objects.get(pk=middle)
+    meeting = meetings[meetings.count() // 2]
     case = AgendaItem.objects.filter(meeting=meeting).order_by("position").first().case
     today = timezone.localdate()
     return Context(
@@ -654,15 +662,27 @@ def main() -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--postgres", metavar="URL", default=DEFAULT_SERVER)
     where.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the filled PostgreSQL database (name printed)"
+    )
+    parser.add_argument(
+        "--reuse", metavar="NAME", help="measure a database an earlier --keep run filled"
+    )
     args = parser.parse_args()
 
-    with throwaway_django("scale", postgres_url=args.postgres, sqlite=args.sqlite) as label:
+    with throwaway_django(
+        "scale", postgres_url=args.postgres, sqlite=args.sqlite, keep=args.keep, reuse=args.reuse
+    ) as label:
         from django.core.management import call_command
 
         # The pages name their static files through the production manifest.
         call_command("collectstatic", "--noinput", verbosity=0)
-        print(f"filling {label} to {args.cases} cases on {args.meetings} meetings", flush=True)
-        context = fill(args.cases, args.meetings)
+        if args.reuse:
+            print(f"measuring {label} as an earlier run filled it", flush=True)
+            context = _context()
+        else:
+            print(f"filling {label} to {args.cases} cases on {args.meetings} meetings", flush=True)
+            context = fill(args.cases, args.meetings)
         print(f"pages in process, {args.requests} requests each after a warm-up:")
         rows = measure_pages(context, args.requests, args.explain)
         print()
