@@ -7,10 +7,12 @@ are counted by hand from the scenario, in the comments beside them.
 """
 
 import datetime
+import json
 import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -482,3 +484,41 @@ def test_concordance_query_count_does_not_grow_with_meetings(
     # With a meeting filter, too (the meeting is looked up once).
     with django_assert_max_num_queries(len(one_meeting.captured_queries) + 1):
         _get(client, meeting=body["meetings"][0]["id"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"from": "2030-01-01", "to": "2030-02-28", "signed_only": "true"}, {"meeting": "second"}],
+)
+def test_concordance_answer_is_what_its_serializer_describes(client_for, viewer, scenario, query):
+    """The answer is written directly (ten years of meetings are too many to walk field by
+    field); the output serializer, which the schema shows, describes it exactly."""
+    from apps.meetings.api.serializers.concordance import ConcordanceOutputSerializer
+    from apps.meetings.selectors.concordance import concordance_summary
+
+    Meeting = type(scenario.first)
+    Meeting.objects.filter(pk=scenario.first.pk).update(signed_off_at=_at("2030-01-08", 11))
+    if query.get("meeting") == "second":
+        query = {"meeting": str(scenario.second.id)}
+    body = _get(client_for(viewer), **query).json()
+
+    meeting = Meeting.objects.get(pk=query["meeting"]) if "meeting" in query else None
+    dates = {
+        name: datetime.date.fromisoformat(query[name]) if name in query else None
+        for name in ("from", "to")
+    }
+    result = concordance_summary(
+        user=viewer,
+        meeting=meeting,
+        date_from=dates["from"],
+        date_to=dates["to"],
+        signed_only=query.get("signed_only") == "true",
+    )
+    echo = {"meeting": meeting.pk if meeting else None, **dates}
+    echo["signed_only"] = query.get("signed_only") == "true"
+    described = ConcordanceOutputSerializer(
+        {"filters": echo, "totals": result.totals, "meetings": result.meetings}
+    ).data
+    assert body == json.loads(json.dumps(described, cls=DjangoJSONEncoder))
+    assert body["meetings"], "the scenario has meetings to describe"
+    assert any(m["signed_off_at"] for m in body["meetings"]) or "meeting" in query

@@ -16,6 +16,7 @@ from ..serializers.concordance import (
     TO_HELP,
     ConcordanceInputSerializer,
     ConcordanceOutputSerializer,
+    concordance_answer,
 )
 
 PARAMETERS = [
@@ -74,5 +75,4 @@ class ConcordanceView(APIView):
             "to": filters.get("to"),
             "signed_only": filters["signed_only"],
         }
-        answer = {"filters": echo, "totals": result.totals, "meetings": result.meetings}
-        return Response(ConcordanceOutputSerializer(answer).data)
+        return Response(concordance_answer(echo, result.totals, result.meetings))
