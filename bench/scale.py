@@ -514,7 +514,7 @@ def _explain_slowest(name: str, queries: list[dict[str, str]], lines: int) -> No
 
 
 def measure_pages(
-    context: Context, requests: int, explain: int = 0
+    context: Context, requests: int, explain: int = 0, only: str = ""
 ) -> list[tuple[str, float, float, int, int]]:
     from django.conf import settings
     from django.contrib.auth.models import User
@@ -526,6 +526,8 @@ def measure_pages(
     clients: dict[str, Client] = {}
     with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
         for name, username, address in PAGES:
+            if only and only not in name and name != "API /me/ (the floor)":
+                continue
             if username not in clients:
                 clients[username] = Client()
                 clients[username].force_login(User.objects.get(username=username))
@@ -663,6 +665,9 @@ def main() -> None:
     where.add_argument("--postgres", metavar="URL", default=DEFAULT_SERVER)
     where.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
     parser.add_argument(
+        "--only", default="", metavar="TEXT", help="only the pages whose name holds TEXT"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the filled PostgreSQL database (name printed)"
     )
     parser.add_argument(
@@ -684,7 +689,7 @@ def main() -> None:
             print(f"filling {label} to {args.cases} cases on {args.meetings} meetings", flush=True)
             context = fill(args.cases, args.meetings)
         print(f"pages in process, {args.requests} requests each after a warm-up:")
-        rows = measure_pages(context, args.requests, args.explain)
+        rows = measure_pages(context, args.requests, args.explain, args.only)
         print()
         print(
             f"{'page or API answer':44s} {'p50 ms':>8s} {'p95 ms':>8s} "

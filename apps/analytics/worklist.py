@@ -72,7 +72,6 @@ from django.utils import timezone
 
 from apps.core.roles import user_hospital
 from apps.meetings.choices import MeetingStatus
-from apps.meetings.models import Decision
 from apps.meetings.selectors.carry_over import cases_waiting_for_meeting
 from apps.meetings.selectors.rediscussion import cases_due_for_rediscussion
 from apps.pathways.registry import CURRENT_VERSION
@@ -91,14 +90,11 @@ FOLLOW_UP_AFTER_DAYS = 182
 FLAGS = ("rediscussion_due", "waiting_for_meeting")
 
 
-def _decided_items() -> QuerySet[Decision]:
-    return Decision.objects.values("agenda_item")
-
-
 def _with_stage_dates(cases: QuerySet[MdtCase]) -> QuerySet[MdtCase]:
-    """Each case with the moments its stages are read from, aggregated over its agenda items
-    and recommendations in one grouped query (no per-case subquery: over ten years of cases a
-    subquery a row costs seconds, and its estimate alone sets PostgreSQL's JIT compiling):
+    """Each case with the moments its stages are read from, aggregated over its agenda items,
+    their decisions and treatment records, and its recommendations in one grouped query (no
+    subquery at all: over ten years of cases a subquery a row costs seconds, and a subquery in
+    an aggregate's filter is computed again for every place the aggregate is used):
 
     - `listed_at`: when it was put on an open agenda (scheduled or in progress) where it stays
       undiscussed, the earliest such listing;
@@ -107,11 +103,16 @@ def _with_stage_dates(cases: QuerySet[MdtCase]) -> QuerySet[MdtCase]:
       pathway in use);
     - `treated_at`, `treatment_started_on`: the last meeting that discussed it whose decision
       has a treatment record saying something was started, and that start.
+
+    An item is "decided" when a decision row joins it; the decisions' versions repeat the
+    item's row, which the earliest and latest moments do not count twice.
     """
     open_listing = Q(
-        agenda_items__moved_to__isnull=True, agenda_items__meeting__status__in=OPEN_MEETINGS
-    ) & ~Q(agenda_items__pk__in=_decided_items())
-    discussion = Q(agenda_items__moved_to__isnull=True, agenda_items__pk__in=_decided_items())
+        agenda_items__moved_to__isnull=True,
+        agenda_items__meeting__status__in=OPEN_MEETINGS,
+        agenda_items__decisions__isnull=True,
+    )
+    discussion = Q(agenda_items__moved_to__isnull=True, agenda_items__decisions__isnull=False)
     current = Q(
         recommendations__pathway_version=CURRENT_VERSION,
         recommendations__facts_updated_at__gte=F("facts_updated_at"),
@@ -153,35 +154,44 @@ def _is_discussed() -> Q:
     return Q(status=CaseStatus.DISCUSSED) | Q(last_discussed_at__isnull=False)
 
 
-def _stage(*, hospital: Any, today: datetime.date) -> Case:
+def _stages(*, hospital: Any, today: datetime.date) -> list[tuple[Q, str, Any]]:
+    """Each stage's test, tried in this order (the last stage reached first), with the date its
+    days count from."""
+    follow_up_since = Cast(
+        F("treatment_started_on") + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS), DateField()
+    )
+    return [
+        (Q(status__in=FINISHED_STATUSES), WorklistStage.CLOSED, TruncDate("updated_at")),
+        (_is_on_agenda(), WorklistStage.ON_AGENDA, TruncDate("listed_at")),
+        (is_in_follow_up(today=today), WorklistStage.FOLLOW_UP, follow_up_since),
+        (has_started_treatment(), WorklistStage.TREATMENT_STARTED, F("treatment_started_on")),
+        (_is_discussed(), WorklistStage.DISCUSSED, TruncDate("last_discussed_at")),
+        (
+            is_ready(hospital=hospital, today=today),
+            WorklistStage.READY,
+            TruncDate("recommended_at"),
+        ),
+        (
+            Q(facts_updated_at__isnull=False),
+            WorklistStage.IN_PREPARATION,
+            TruncDate("facts_updated_at"),
+        ),
+    ]
+
+
+def _stage(stages: list[tuple[Q, str, Any]]) -> Case:
     return Case(
-        When(status__in=FINISHED_STATUSES, then=Value(WorklistStage.CLOSED.value)),
-        When(_is_on_agenda(), then=Value(WorklistStage.ON_AGENDA.value)),
-        When(is_in_follow_up(today=today), then=Value(WorklistStage.FOLLOW_UP.value)),
-        When(has_started_treatment(), then=Value(WorklistStage.TREATMENT_STARTED.value)),
-        When(_is_discussed(), then=Value(WorklistStage.DISCUSSED.value)),
-        When(is_ready(hospital=hospital, today=today), then=Value(WorklistStage.READY.value)),
-        When(facts_updated_at__isnull=False, then=Value(WorklistStage.IN_PREPARATION.value)),
+        *(When(test, then=Value(stage.value)) for test, stage, _ in stages),
         default=Value(WorklistStage.REFERRED.value),
         output_field=CharField(),
     )
 
 
-def _stage_since() -> Case:
+def _stage_since(stages: list[tuple[Q, str, Any]]) -> Case:
+    # The same tests again rather than tests on `stage`: a condition on an annotation is
+    # written out in full where it is used, and eight of them made the stage eight times over.
     return Case(
-        When(stage=WorklistStage.CLOSED, then=TruncDate("updated_at")),
-        When(stage=WorklistStage.ON_AGENDA, then=TruncDate("listed_at")),
-        When(stage=WorklistStage.DISCUSSED, then=TruncDate("last_discussed_at")),
-        When(stage=WorklistStage.TREATMENT_STARTED, then=F("treatment_started_on")),
-        When(
-            stage=WorklistStage.FOLLOW_UP,
-            then=Cast(
-                F("treatment_started_on") + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS),
-                DateField(),
-            ),
-        ),
-        When(stage=WorklistStage.READY, then=TruncDate("recommended_at")),
-        When(stage=WorklistStage.IN_PREPARATION, then=TruncDate("facts_updated_at")),
+        *(When(test, then=since) for test, _, since in stages),
         default=F("referred_on"),
         output_field=DateField(),
     )
@@ -245,10 +255,13 @@ def worklist_cases(
     flags = _flags(hospital=hospital, today=today)
     if flag in flags:
         cases = cases.filter(flags[flag])
-    cases = _with_stage_dates(cases).annotate(stage=_stage(hospital=hospital, today=today), **flags)
+    stages = _stages(hospital=hospital, today=today)
+    cases = _with_stage_dates(cases).annotate(stage=_stage(stages), **flags)
     if stage:
         cases = cases.filter(stage=stage)
-    return cases.annotate(stage_since=_stage_since()).order_by("stage_since", "referred_on", "id")
+    return cases.annotate(stage_since=_stage_since(stages)).order_by(
+        "stage_since", "referred_on", "id"
+    )
 
 
 def referring_clinicians(*, user: Any) -> list[str]:
