@@ -227,9 +227,15 @@ def _case(
         else [],
         "votes_hidden": item.votes_revealed_at is None and len(item.votes.all()) > 0,
         "referred_on": case.referred_on.isoformat(),
+        # As a letter writes it: "5 December 2026".
+        "referred_on_words": f"{case.referred_on.day} {case.referred_on:%B %Y}",
         "presenter": _person(item.presenter),
         "moved_to": (
-            {"title": item.moved_to.title, "scheduled_for": _local(item.moved_to.scheduled_for)}
+            {
+                "title": item.moved_to.title,
+                "scheduled_for": _local(item.moved_to.scheduled_for),
+                "scheduled_on": _long_date(item.moved_to.scheduled_for),
+            }
             if item.moved_to
             else None
         ),

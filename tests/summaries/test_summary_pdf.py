@@ -167,6 +167,17 @@ def test_pdf_letter_of_a_fresh_recommendation_has_no_stale_flag(board):
     assert "stale" not in _text(letters[str(board["items"][0].pk)])
 
 
+def test_pdf_letter_gives_the_referral_date_in_words(board):
+    case = board["items"][0].case
+    data = summary_data(meeting=board["meeting"])
+    _, letters = summary_documents(data=data, version=1, generated_at=timezone.now())
+    letter = _text(letters[str(board["items"][0].pk)])
+
+    in_words = f"{case.referred_on.day} {case.referred_on:%B %Y}"
+    assert f"Thank you for referring your patient on {in_words}." in letter
+    assert f"patient on {case.referred_on.isoformat()}" not in letter
+
+
 # --- the content key -----------------------------------------------------------------------------
 
 
