@@ -158,6 +158,43 @@ def test_tasks_page_shows_the_tasks_with_their_buttons(client, board, clinician,
     assert item.case.patient.mrn in page
 
 
+def test_tasks_page_shows_fifty_tasks_a_page_and_a_done_task_keeps_the_page(
+    client, board, clinician, coordinator
+):
+    (item,) = board(sign=False)
+    # 60 actions, due one a day: the first page holds the 50 soonest.
+    actions = [
+        _action(item, clinician, coordinator, due_in=day + 1, description=f"Task number {day:02d}")
+        for day in range(60)
+    ]
+    client.force_login(clinician)
+    url = reverse("workspace:tasks")
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert "Task number 49" in first and "Task number 50" not in first
+    assert "Task number 50" in second and "Task number 49" not in second
+    assert "Page 1 of 2" in first and 'href="?page=2#my-tasks"' in first
+    assert "tasks 51\u201360 of 60" in second and 'href="?page=1#my-tasks"' in second
+    # Not a page number, or past the end: the first or the last page, never an error.
+    assert "Page 1 of 2" in client.get(url, {"page": "x"}).content.decode()
+    assert "Page 2 of 2" in client.get(url, {"page": 99}).content.decode()
+
+    # Done from the second page, without JavaScript: back to the second page.
+    done = reverse("workspace:task-action-done", args=[actions[55].pk])
+    assert 'name="page" value="2"' in second and done in second
+    response = client.post(done, {"view": "tasks", "page": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == url + "?page=2#my-tasks"
+    # With htmx: the same page of the list comes back.
+    done = reverse("workspace:task-action-done", args=[actions[56].pk])
+    html = client.post(done, {"view": "tasks", "page": "2"}, HTTP_HX_REQUEST="true").content
+    html = html.decode()
+    assert "Task number 57" in html and "Task number 56" not in html
+    assert "Task number 10" not in html and "tasks 51\u201358 of 58" in html
+
+
 def test_tasks_page_empty_state_says_what_will_appear(client, viewer):
     client.force_login(viewer)
 

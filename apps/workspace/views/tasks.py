@@ -1,6 +1,7 @@
 """My tasks: the user's inbox page, and the one-click POSTs that do a task (mark an action
 done, record that the patient was told). Each POST answers the task list again for htmx (the
-full list on /tasks/, the short one on the dashboard); without JavaScript it redirects back."""
+same page of the list on /tasks/, the short one on the dashboard); without JavaScript it
+redirects back to that page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,17 +24,27 @@ from apps.meetings.services.decisions import action_update, follow_up_update
 from ..inbox import TRACKERS, my_tasks
 
 TASK_LIST = "workspace/_tasks.html"
-# The dashboard's panel shows the first few; the page shows them all.
+# The dashboard's panel shows the first few; the page shows them a page at a time.
 DASHBOARD_TASKS = 5
+TASKS_PER_PAGE = 50
 # Where a task was done from: the page and its htmx answer (never a URL from the request).
 VIEWS = {"tasks": "workspace:tasks", "home": "home"}
 
 
-def tasks_context(user: Any, *, view: str, error: ApplicationError | None = None) -> dict:
+def tasks_context(
+    user: Any, *, view: str, error: ApplicationError | None = None, page: str | None = None
+) -> dict:
     tasks = my_tasks(user=user)
-    shown = tasks[:DASHBOARD_TASKS] if view == "home" else tasks
+    task_page = None
+    if view == "home":
+        shown = tasks[:DASHBOARD_TASKS]
+    else:
+        # A page number that is not one (or past the end) gives the first (or the last) page.
+        task_page = Paginator(tasks, TASKS_PER_PAGE).get_page(page)
+        shown = list(task_page.object_list)
     return {
         "tasks": shown,
+        "task_page": task_page,
         "task_total": len(tasks),
         "task_overdue": sum(task.overdue for task in tasks),
         "task_view": view,
@@ -43,7 +55,8 @@ def tasks_context(user: Any, *, view: str, error: ApplicationError | None = None
 @login_required
 @require_GET
 def tasks_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/tasks.html", tasks_context(request.user, view="tasks"))
+    context = tasks_context(request.user, view="tasks", page=request.GET.get("page"))
+    return render(request, "workspace/tasks.html", context)
 
 
 def _done(request: HttpRequest, do: Any) -> HttpResponse:
@@ -51,18 +64,22 @@ def _done(request: HttpRequest, do: Any) -> HttpResponse:
         raise PermissionDenied("Your role does not allow this.")
     view = request.POST.get("view", "tasks")
     view = view if view in VIEWS else "tasks"
+    page = request.POST.get("page")
     try:
         do()
     except ApplicationError as error:
         if error.status == 404:
             raise Http404(error.message) from error
-        context = tasks_context(request.user, view=view, error=error)
+        context = tasks_context(request.user, view=view, error=error, page=page)
         if request.htmx:
             return render(request, TASK_LIST, context, status=error.status)
         return render(request, "workspace/tasks.html", context, status=error.status)
+    context = tasks_context(request.user, view=view, page=page)
     if request.htmx:
-        return render(request, TASK_LIST, tasks_context(request.user, view=view))
-    return redirect(reverse(VIEWS[view]) + "#my-tasks")
+        return render(request, TASK_LIST, context)
+    shown = context["task_page"]
+    on_page = f"?page={shown.number}" if shown is not None and shown.number > 1 else ""
+    return redirect(reverse(VIEWS[view]) + on_page + "#my-tasks")
 
 
 @login_required
