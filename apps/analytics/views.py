@@ -12,19 +12,15 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.core.models import Hospital
+from apps.core.pagination import CountedPaginator
 from apps.core.roles import user_hospital, user_roles
-from apps.meetings.selectors.carry_over import cases_waiting_for_meeting
-from apps.meetings.selectors.rediscussion import (
-    REDISCUSSION_LOOK_AHEAD,
-    cases_due_for_rediscussion,
-)
+from apps.meetings.selectors.rediscussion import REDISCUSSION_LOOK_AHEAD
 
 from .charts import bar_chart
 from .choices import WorklistStage
@@ -34,9 +30,11 @@ from .periods import period_from_query
 from .worklist import (
     board_columns,
     days_in_stage,
+    rediscussions_due,
     referring_clinicians,
-    stage_counts,
+    waiting_for_meeting,
     worklist_cases,
+    worklist_counts,
 )
 
 CASES_PER_PAGE = 25
@@ -150,7 +148,9 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     cases = worklist_cases(
         user=request.user, referring_clinician=clinician, query=query, flag=flag, today=today
     )
-    counts = stage_counts(cases)
+    counts = worklist_counts(
+        user=request.user, referring_clinician=clinician, query=query, flag=flag, today=today
+    )
     filters = {
         key: value
         for key, value in (("referring_clinician", clinician), ("q", query), ("flag", flag))
@@ -180,17 +180,19 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
         # The coordinator's week: due for re-discussion within a week, and the cases postponed
         # that no meeting has taken yet (one query each, at most CASES_PER_SECTION rows).
         "rediscussions": list(
-            cases_due_for_rediscussion(
-                hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD
+            rediscussions_due(
+                hospital=hospital,
+                on_or_before=today + REDISCUSSION_LOOK_AHEAD,
+                limit=CASES_PER_SECTION,
             )[:CASES_PER_SECTION]
         ),
-        "waiting": list(cases_waiting_for_meeting(hospital=hospital)[:CASES_PER_SECTION]),
+        "waiting": waiting_for_meeting(hospital=hospital, limit=CASES_PER_SECTION),
         "today": today,
     }
     if stage:
-        page = Paginator(cases.filter(stage=stage), CASES_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        page = CountedPaginator(
+            cases.filter(stage=stage), CASES_PER_PAGE, count=counts[stage]
+        ).get_page(request.GET.get("page"))
         for case in page.object_list:
             case.days_in_stage = days_in_stage(case, today)
         context.update(page=page, page_query=urlencode({**filters, "stage": stage}))

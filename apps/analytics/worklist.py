@@ -38,12 +38,14 @@ asked for the case back on or before today, apps.meetings.selectors.rediscussion
 `waiting_for_meeting` (postponed at a signed-off meeting, no later meeting took it,
 apps.meetings.selectors.carry_over). Each is an uncorrelated subquery too.
 
-Cost: the stage is computed from the records on every request (nothing stored can drift from
-them), one grouped query over the hospital's cases joined to their agenda items, decisions,
-meetings, treatment records and recommendations. At 50,000 cases that is about 0.4 s a query on
-a 2-core machine, and the board page makes three (bench/scale.py); a stage stored on the case,
-moved by the services and by a daily job for the stages that move with the date (readiness
-going stale, follow-up), is the next step.
+Stored, not computed on each request: at 50,000 cases the stage of every case costs about
+0.4 s a query (bench/scale.py). `CaseStage` (apps/analytics/models.py) keeps each case's stage,
+its date and the two flags, computed by the same tests (`_computed_stages`). Every audited
+change leaves a mark on the cases it touches, in its own transaction (apps/analytics/marks.py);
+a read first recomputes the marked cases (`current_stages`), and every case once a day, for
+what moves with the date alone (readiness going stale, follow-up), a new pathway version or a
+changed readiness policy (`refresh_hospital_stages`, also the nightly task). A list for a day
+other than today is computed from the records in the query itself, as the stored rows are.
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
@@ -66,9 +69,8 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, RowNumber, TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from apps.core.roles import user_hospital
@@ -82,6 +84,7 @@ from apps.patients.selectors import case_list
 from apps.readiness.selectors import ready_condition
 
 from .choices import WorklistStage
+from .models import CaseStage, CaseStageMark, HospitalStages
 
 STAGE_ORDER = list(WorklistStage.values)
 OPEN_MEETINGS = [MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS]
@@ -224,9 +227,14 @@ def worklist_cases(
     """The user's hospital's cases with their `stage`, `stage_since` and the flags
     `rediscussion_due` and `waiting_for_meeting`, filtered by stage, referring clinician
     (exact), an MRN or family name (the start of either) and a flag (one of FLAGS), oldest in
-    their stage first. One query to build (the readiness policy)."""
+    their stage first.
+
+    For today, the stages stored beside the cases, brought up to date first
+    (`current_stages`: two small queries when nothing changed); for another day, computed from
+    the records in the query itself (the same tests, `_stages`)."""
     hospital = user_hospital(user)
-    today = today or timezone.localdate()
+    current_day = timezone.localdate()
+    today = today or current_day
     cases = (
         case_list(user=user)
         # Only what the board shows: none of the case list's other related rows.
@@ -253,6 +261,37 @@ def worklist_cases(
         )
     if hospital is None:
         return cases.none()
+    if today != current_day:
+        return _computed_worklist(cases, hospital=hospital, today=today, stage=stage, flag=flag)
+    current_stages(hospital=hospital, today=today)
+    flags = {
+        "rediscussion_due": Q(worklist_stage__rediscuss_on__lte=today),
+        "waiting_for_meeting": Q(worklist_stage__waiting_for_meeting=True),
+    }
+    cases = cases.filter(worklist_stage__hospital=hospital)
+    if flag in flags:
+        cases = cases.filter(flags[flag])
+    if stage:
+        cases = cases.filter(worklist_stage__stage=stage)
+    return cases.annotate(
+        stage=F("worklist_stage__stage"),
+        stage_since=F("worklist_stage__stage_since"),
+        # No request (NULL) is not due: false, not unknown.
+        rediscussion_due=Case(
+            When(flags["rediscussion_due"], then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        waiting_for_meeting=F("worklist_stage__waiting_for_meeting"),
+    ).order_by(
+        "worklist_stage__stage_since", "worklist_stage__referred_on", "worklist_stage__case_id"
+    )
+
+
+def _computed_worklist(
+    cases: QuerySet[MdtCase], *, hospital: Any, today: datetime.date, stage: str, flag: str
+) -> QuerySet[MdtCase]:
+    """`worklist_cases` computed from the records on `today` (no stored stage read)."""
     flags = _flags(hospital=hospital, today=today)
     if flag in flags:
         cases = cases.filter(flags[flag])
@@ -265,11 +304,170 @@ def worklist_cases(
     )
 
 
-def referring_clinicians(*, user: Any) -> list[str]:
-    """The referring clinicians named on the hospital's cases, for the filter: one query."""
+def _computed_stages(
+    *, hospital: Any, today: datetime.date, case_ids: set[Any] | None = None
+) -> list[CaseStage]:
+    """The stage rows of the hospital's cases (or of `case_ids` among them) computed from
+    their records on `today`: three queries (the stages, the pending requests for
+    re-discussion, the postponed cases waiting), whatever the number of cases."""
+    cases = MdtCase.objects.filter(patient__hospital=hospital)
+    requests = cases_due_for_rediscussion(hospital=hospital, on_or_before=datetime.date.max)
+    waiting = cases_waiting_for_meeting(hospital=hospital)
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+        requests = requests.filter(agenda_item__case_id__in=case_ids)
+        waiting = waiting.filter(case_id__in=case_ids)
+    pending: dict[Any, tuple[Any, datetime.date]] = {}
+    for decision_id, case_id, rediscuss_on in requests.values_list(
+        "id", "agenda_item__case_id", "rediscuss_on"
+    ):
+        pending.setdefault(case_id, (decision_id, rediscuss_on))  # the soonest due
+    waiting_ids = set(waiting.values_list("case_id", flat=True))
+    stages = _stages(hospital=hospital, today=today)
+    staged = (
+        _with_stage_dates(cases.order_by())
+        .annotate(stage=_stage(stages), stage_since=_stage_since(stages))
+        .values_list("id", "stage", "stage_since", "referred_on", "referring_clinician")
+    )
+    return [
+        CaseStage(
+            case_id=case_id,
+            hospital=hospital,
+            stage=case_stage,
+            stage_since=since,
+            referred_on=referred_on,
+            referring_clinician=clinician,
+            rediscussion_id=pending.get(case_id, (None, None))[0],
+            rediscuss_on=pending.get(case_id, (None, None))[1],
+            waiting_for_meeting=case_id in waiting_ids,
+            computed_on=today,
+        )
+        for case_id, case_stage, since, referred_on, clinician in staged
+    ]
+
+
+def _store(rows: list[CaseStage]) -> None:
+    CaseStage.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=[
+            "hospital",
+            "stage",
+            "stage_since",
+            "referred_on",
+            "referring_clinician",
+            "rediscussion",
+            "rediscuss_on",
+            "waiting_for_meeting",
+            "computed_on",
+        ],
+    )
+
+
+def _marks(hospital: Any) -> list[tuple[int, Any]]:
     return list(
-        case_list(user=user)
-        .select_related(None)
+        CaseStageMark.objects.filter(case__patient__hospital=hospital).values_list("id", "case_id")
+    )
+
+
+def rediscussions_due(
+    *, hospital: Any, on_or_before: datetime.date, limit: int | None = None
+) -> QuerySet[Any]:
+    """`cases_due_for_rediscussion` (the requests, soonest due first; the caller keeps the
+    first `limit` of them) read among the requests the stored stages hold (`current_stages`
+    first): the pending requests of ten years of decisions are not walked again on each
+    request. Each request is still checked against its records, so a stored row can only
+    narrow the list.
+
+    The candidates are passed as ids, not a subquery (the planner would walk every request
+    first and meet the stored ones after), and with a `limit` only the soonest due: those up to
+    the date of the `limit`-th, ties included, since the list's own order breaks them."""
+    stored = list(
+        CaseStage.objects.filter(
+            hospital=hospital, rediscuss_on__lte=on_or_before, rediscussion__isnull=False
+        )
+        .order_by("rediscuss_on")
+        .values_list("rediscussion_id", "rediscuss_on")
+    )
+    if limit is not None and len(stored) > limit:
+        last_date = stored[limit - 1][1]
+        stored = [(request, due) for request, due in stored if due <= last_date]
+    return cases_due_for_rediscussion(hospital=hospital, on_or_before=on_or_before).filter(
+        pk__in=[request for request, _ in stored]
+    )
+
+
+def waiting_for_meeting(*, hospital: Any, limit: int) -> list[Any]:
+    """`cases_waiting_for_meeting` (longest waiting first, the first `limit`) read among the
+    cases the stored stages say are waiting, each checked against its records."""
+    stored = list(
+        CaseStage.objects.filter(hospital=hospital, waiting_for_meeting=True).values_list(
+            "case_id", flat=True
+        )
+    )
+    return list(cases_waiting_for_meeting(hospital=hospital).filter(case_id__in=stored)[:limit])
+
+
+def refresh_hospital_stages(*, hospital: Any, today: datetime.date | None = None) -> int:
+    """Compute every case of the hospital again and store it (the daily job, a new pathway
+    version, a changed readiness policy): the number of cases. One hospital at a time (a
+    lock on its row), so two requests at the start of a day compute it once."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        HospitalStages.objects.get_or_create(hospital=hospital)
+        state = HospitalStages.objects.select_for_update().get(hospital=hospital)
+        marks = _marks(hospital)
+        rows = _computed_stages(hospital=hospital, today=today)
+        _store(rows)
+        CaseStageMark.objects.filter(pk__in=[mark_id for mark_id, _ in marks]).delete()
+        # Marks of cases deleted since: they belong to no hospital any more.
+        CaseStageMark.objects.exclude(case_id__in=MdtCase.objects.values("pk")).delete()
+        state.computed_on = today
+        state.pathway_version = CURRENT_VERSION
+        state.save(update_fields=["computed_on", "pathway_version"])
+    if connection.vendor == "postgresql":
+        # Every row was written again: the planner's statistics follow now, not whenever
+        # autovacuum comes by (a stage's share decides between an index and a scan).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CaseStage._meta.db_table}")
+    return len(rows)
+
+
+def current_stages(*, hospital: Any, today: datetime.date) -> None:
+    """Bring the hospital's stored stages up to date for `today`: every case once a day (or
+    after a new pathway version or readiness policy), else the cases marked as changed
+    (apps/analytics/marks.py). Nothing changed: two small queries."""
+    state = HospitalStages.objects.filter(hospital=hospital).first()
+    if state is None or state.computed_on != today or state.pathway_version != CURRENT_VERSION:
+        refresh_hospital_stages(hospital=hospital, today=today)
+        return
+    if not _marks(hospital):
+        return
+    with transaction.atomic():
+        # One refresh at a time: a slower one would otherwise store what it read before a
+        # faster one stored a newer change, and take the newer change's mark away.
+        HospitalStages.objects.select_for_update().get(hospital=hospital)
+        marks = _marks(hospital)
+        if marks:
+            _store(
+                _computed_stages(
+                    hospital=hospital, today=today, case_ids={case for _, case in marks}
+                )
+            )
+            CaseStageMark.objects.filter(pk__in=[mark_id for mark_id, _ in marks]).delete()
+
+
+def referring_clinicians(*, user: Any) -> list[str]:
+    """The referring clinicians named on the hospital's cases, for the filter: read from the
+    stored stages' copy (an index), brought up to date first."""
+    hospital = user_hospital(user)
+    if hospital is None:
+        return []
+    current_stages(hospital=hospital, today=timezone.localdate())
+    return list(
+        CaseStage.objects.filter(hospital=hospital)
         .exclude(referring_clinician="")
         .order_by("referring_clinician")
         .values_list("referring_clinician", flat=True)
@@ -290,31 +488,64 @@ def stage_counts(cases: QuerySet[MdtCase]) -> dict[str, int]:
     return {stage: counted.get(stage, 0) for stage in STAGE_ORDER}
 
 
-def board_columns(cases: QuerySet[MdtCase], *, per_stage: int) -> dict[str, list[BoardCase]]:
-    """The `per_stage` oldest cases of each stage (a `worklist_cases` answer): one query, the
-    rows numbered within their stage by the database. Plain rows, not model instances: a
-    window filter wraps the query, and the patient's columns are read in it."""
-    ranked = (
-        cases.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("stage")],
-                order_by=[F("stage_since").asc(), F("referred_on").asc(), F("id").asc()],
+def worklist_counts(
+    *,
+    user: Any,
+    referring_clinician: str = "",
+    query: str = "",
+    flag: str = "",
+    today: datetime.date | None = None,
+) -> dict[str, int]:
+    """`stage_counts` of the `worklist_cases` with these filters. For today without a
+    clinician or a search, counted from the stored stages alone (an index-only count of the
+    hospital's rows, not a join of every case to its records and patient)."""
+    hospital = user_hospital(user)
+    if (
+        hospital is None
+        or referring_clinician
+        or query.strip()
+        or (today not in (None, timezone.localdate()))
+    ):
+        return stage_counts(
+            worklist_cases(
+                user=user,
+                referring_clinician=referring_clinician,
+                query=query,
+                flag=flag,
+                today=today,
             )
         )
-        .filter(rank__lte=per_stage)
-        .values(
-            "id",
-            "stage",
-            "stage_since",
-            "referred_on",
-            "patient__family_name",
-            "patient__given_name",
-            "patient__mrn",
-        )
+    today = timezone.localdate()
+    current_stages(hospital=hospital, today=today)
+    rows = CaseStage.objects.filter(hospital=hospital)
+    if flag == "rediscussion_due":
+        rows = rows.filter(rediscuss_on__lte=today)
+    elif flag == "waiting_for_meeting":
+        rows = rows.filter(waiting_for_meeting=True)
+    counted = dict(rows.order_by().values_list("stage").annotate(count=Count("pk")))
+    return {stage: counted.get(stage, 0) for stage in STAGE_ORDER}
+
+
+def board_columns(cases: QuerySet[MdtCase], *, per_stage: int) -> dict[str, list[BoardCase]]:
+    """The `per_stage` oldest cases of each stage (a `worklist_cases` answer): one query, the
+    union of each stage's first rows (each read in the order of the stored stages' index).
+    Plain rows, not model instances: the patient's columns are read in it."""
+    fields = (
+        "id",
+        "stage",
+        "stage_since",
+        "referred_on",
+        "patient__family_name",
+        "patient__given_name",
+        "patient__mrn",
     )
+    ordering = cases.query.order_by
+    firsts = [
+        cases.filter(stage=stage).order_by(*ordering).values(*fields)[:per_stage]
+        for stage in STAGE_ORDER
+    ]
     columns: dict[str, list[BoardCase]] = {stage: [] for stage in STAGE_ORDER}
-    for row in ranked:
+    for row in firsts[0].union(*firsts[1:], all=True):
         columns[row["stage"]].append(
             BoardCase(
                 id=row["id"],
@@ -326,6 +557,16 @@ def board_columns(cases: QuerySet[MdtCase], *, per_stage: int) -> dict[str, list
                     given_name=row["patient__given_name"],
                     mrn=row["patient__mrn"],
                 ),
+            )
+        )
+    for column in columns.values():
+        # The union keeps each stage's rows together, not necessarily in their order.
+        column.sort(
+            key=lambda case: (
+                case.stage_since is None,  # last, as the database sorts them
+                case.stage_since or datetime.date.min,
+                case.referred_on,
+                case.id,
             )
         )
     return columns

@@ -14,20 +14,20 @@ the requested date, overdue once it has passed, done on the case's add-to-meetin
 from __future__ import annotations
 
 import datetime
+import functools
+import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.analytics.worklist import current_stages, rediscussions_due
 from apps.core.choices import Role
 from apps.core.models import Hospital
 from apps.core.roles import user_hospital, user_roles
 from apps.meetings.selectors.decisions import actions_owned_open, patients_to_tell
-from apps.meetings.selectors.rediscussion import (
-    REDISCUSSION_LOOK_AHEAD,
-    cases_due_for_rediscussion,
-)
+from apps.meetings.selectors.rediscussion import REDISCUSSION_LOOK_AHEAD
 from apps.meetings.selectors.treatment import (
     decisions_awaiting_treatment,
     treatment_due_on,
@@ -82,10 +82,36 @@ def _patient(case: Any) -> str:
     return f"{patient.family_name.upper()}, {patient.given_name} ({patient.mrn})"
 
 
+@functools.cache
+def _url_pattern(name: str, *keys: str) -> str:
+    """The address of `name` with a placeholder for each key: hundreds of tasks are linked on
+    one page, and resolving each address again costs more than the rest of the task."""
+    placeholders = {key: uuid.UUID(int=index + 1) for index, key in enumerate(keys)}
+    address = reverse(name, kwargs=placeholders)
+    for key, placeholder in placeholders.items():
+        address = address.replace(str(placeholder), "{" + key + "}")
+    return address
+
+
+def _url(name: str, **ids: Any) -> str:
+    return _url_pattern(name, *ids).format(**{key: str(value) for key, value in ids.items()})
+
+
 def _review_url(item: Any) -> str:
-    return reverse(
-        "meetings:item-review", kwargs={"meeting_id": item.meeting_id, "item_id": item.pk}
-    )
+    return _url("meetings:item-review", meeting_id=item.meeting_id, item_id=item.pk)
+
+
+# Only the columns a task shows, of each row a source reads (a task list can run to hundreds
+# of rows; whole rows of five tables cost more to load than the page to render).
+PATIENT_COLUMNS = ("patient__family_name", "patient__given_name", "patient__mrn")
+
+
+def _lean(rows: Any, *, case: str, meeting: str | None, columns: tuple[str, ...]) -> Any:
+    related = [f"{case}__patient"] + ([meeting] if meeting else [])
+    shown = [f"{case}__{column}" for column in PATIENT_COLUMNS]
+    if meeting:
+        shown.append(f"{meeting}__scheduled_for")
+    return rows.select_related(None).select_related(*related).only(*columns, *shown)
 
 
 def owned_actions(
@@ -102,12 +128,15 @@ def owned_actions(
             due_on=action.due_on,
             overdue=action.due_on < today,
             url=_review_url(action.agenda_item) + "#actions",
-            done_url=reverse("workspace:task-action-done", kwargs={"action_id": action.pk})
-            if can_do
-            else None,
+            done_url=_url("workspace:task-action-done", action_id=action.pk) if can_do else None,
             done_label="Mark done",
         )
-        for action in actions_owned_open(user=user)[:TASKS_PER_SOURCE]
+        for action in _lean(
+            actions_owned_open(user=user),
+            case="agenda_item__case",
+            meeting=None,
+            columns=("description", "due_on", "agenda_item__meeting"),
+        )[:TASKS_PER_SOURCE]
     ]
 
 
@@ -126,12 +155,15 @@ def patients_to_inform(
             due_on=item.inform_patient_by,
             overdue=item.inform_patient_by is not None and item.inform_patient_by < today,
             url=_review_url(item) + "#follow-up",
-            done_url=reverse("workspace:task-patient-told", kwargs={"item_id": item.pk})
-            if can_do
-            else None,
+            done_url=_url("workspace:task-patient-told", item_id=item.pk) if can_do else None,
             done_label="Patient told",
         )
-        for item in patients_to_tell(user=user)[:TASKS_PER_SOURCE]
+        for item in _lean(
+            patients_to_tell(user=user),
+            case="case",
+            meeting="meeting",
+            columns=("inform_patient_by",),
+        )[:TASKS_PER_SOURCE]
     ]
 
 
@@ -140,7 +172,12 @@ def treatments_to_record(
 ) -> list[Task]:
     if not roles & TREATMENT_RECORDERS:
         return []
-    items = decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK)
+    items = _lean(
+        decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK),
+        case="case",
+        meeting="meeting",
+        columns=(),
+    )
     tasks = []
     for item in items[:TASKS_PER_SOURCE]:
         due = treatment_due_on(item)
@@ -167,8 +204,11 @@ def cases_to_rediscuss(
 ) -> list[Task]:
     if Role.COORDINATOR not in roles:
         return []
-    requests = cases_due_for_rediscussion(
-        hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD
+    # Read among the pending requests the worklist's stored stages hold (brought up to date
+    # first): ten years of decisions are not walked on each request.
+    current_stages(hospital=hospital, today=today)
+    requests = rediscussions_due(
+        hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD, limit=TASKS_PER_SOURCE
     )
     return [
         Task(
@@ -179,13 +219,16 @@ def cases_to_rediscuss(
             case_id=str(request.agenda_item.case_id),
             due_on=request.rediscuss_on,
             overdue=request.rediscuss_on < today,
-            url=reverse(
-                "meetings:case-add-to-meeting", kwargs={"case_id": request.agenda_item.case_id}
-            ),
+            url=_url("meetings:case-add-to-meeting", case_id=request.agenda_item.case_id),
             done_url=None,
             done_label="Add to a meeting",
         )
-        for request in requests[:TASKS_PER_SOURCE]
+        for request in _lean(
+            requests,
+            case="agenda_item__case",
+            meeting=None,
+            columns=("rediscuss_on", "rediscuss_reason"),
+        )[:TASKS_PER_SOURCE]
     ]
 
 

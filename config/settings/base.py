@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -339,6 +340,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (docker-compose.yml's `beat`): the worklist's stages computed again for the new
+# day before anyone opens it (apps/analytics/tasks.py; the first read of the day does it
+# otherwise).
+CELERY_BEAT_SCHEDULE = {
+    "worklist-stages-nightly": {
+        "task": "apps.analytics.tasks.refresh_worklist_stages",
+        "schedule": crontab(hour=0, minute=10),
+    },
+}
 # Test hook: seconds the summary render sleeps before writing, so that the integration test can
 # kill its worker mid-task. Leave at 0.
 SUMMARY_RENDER_DELAY_SECONDS = env.float("SUMMARY_RENDER_DELAY_SECONDS", default=0)

@@ -397,8 +397,13 @@ def test_rediscussion_tasks_keep_the_query_count(
     client.get(reverse("workspace:tasks"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("workspace:tasks"))
+    # Counted now: the next request empties the connection's query log.
+    expected = len(few)
     for item in board(cases=3):
         _ask_back(item, -1)
-    with django_assert_num_queries(len(few)):
+    # The changed cases' worklist stages are computed at the next read (a fixed number of
+    # queries, tests/analytics/test_worklist.py); once they are, the count is the same.
+    client.get(reverse("workspace:tasks"))
+    with django_assert_num_queries(expected):
         client.get(reverse("workspace:tasks"))
     assert len([t for t in my_tasks(user=coordinator) if t.kind == "rediscuss"]) == 4

@@ -4,6 +4,8 @@ already shows each role."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,11 +19,12 @@ from apps.core.api.pagination import StandardPagination
 from apps.core.api.schema import ERROR_RESPONSES
 from apps.core.api.serializers import validated_input
 from apps.core.exceptions import ApplicationError
+from apps.core.pagination import CountedPaginator
 from apps.core.roles import user_hospital
 
 from ..choices import WorklistStage
 from ..metrics import REGISTRY, Scope, metric_get
-from ..worklist import days_in_stage, stage_counts, worklist_cases
+from ..worklist import days_in_stage, worklist_cases, worklist_counts
 from .serializers import (
     FROM_HELP,
     TO_HELP,
@@ -128,15 +131,20 @@ class WorklistView(APIView):
     )
     def get(self, request: Request) -> Response:
         filters = validated_input(WorklistInputSerializer, request, data=_query(request))
-        unstaged = worklist_cases(
-            user=request.user,
-            referring_clinician=filters.get("referring_clinician", ""),
-            query=filters.get("q", ""),
-            flag=filters.get("flag", ""),
-        )
+        chosen = {
+            "referring_clinician": filters.get("referring_clinician", ""),
+            "query": filters.get("q", ""),
+            "flag": filters.get("flag", ""),
+        }
+        unstaged = worklist_cases(user=request.user, **chosen)
+        counts = worklist_counts(user=request.user, **chosen)
         stage = filters.get("stage", "")
         cases = unstaged.filter(stage=stage) if stage else unstaged
         paginator: PageNumberPagination = StandardPagination()
+        # The list's size is the counts' (one count of the stored stages, not another).
+        paginator.django_paginator_class = partial(  # type: ignore[assignment]
+            CountedPaginator, count=counts[stage] if stage else sum(counts.values())
+        )
         page = paginator.paginate_queryset(cases, request, view=self) or []
         today = timezone.localdate()
         results = [
@@ -154,7 +162,7 @@ class WorklistView(APIView):
             for case in page
         ]
         answer = {
-            "counts": stage_counts(unstaged),
+            "counts": counts,
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
