@@ -285,10 +285,9 @@ def test_board_page_query_count_does_not_grow(
         CaseFactory(patient__hospital=hospital, referring_clinician="Dr Many")
     url = reverse("analytics:worklist")
     # The ten new cases are staged first, in a fixed number of queries: the stored state and
-    # the marks; in a savepoint, the lock, the marks again, the pending requests for
-    # re-discussion, the cases waiting, the readiness policy, the stages, their store and the
-    # marks taken away.
-    with django_assert_max_num_queries(26):
+    # the marks; in a savepoint, the lock, the marks again, the readiness policy, the stages
+    # computed and stored (one statement) and the marks taken away.
+    with django_assert_max_num_queries(23):
         assert client.get(url).status_code == 200
     # Nothing changed since. Session, user, profile, hospital, roles; the stored state and the
     # marks, checked for the clinicians, the list and the counts; the clinicians, the counts,
@@ -349,7 +348,7 @@ def test_api_query_count_does_not_grow(
     for _ in range(10):
         CaseFactory(patient__hospital=hospital)
     # The new cases staged first, in a fixed number of queries (as on the page).
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("api:worklist"), {"page_size": 100}).status_code == 200
     # Token, user, roles, hospital; the stored state, the marks, counts, the page's count and
     # rows.

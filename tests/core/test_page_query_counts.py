@@ -27,10 +27,10 @@ NEXT_WEEK = timezone.now() + datetime.timedelta(days=7)
 
 # (name, address(meeting, case), queries with a logged-in session)
 PAGES = [
-    ("dashboard", lambda m, c: reverse("home"), 13),
+    ("dashboard", lambda m, c: reverse("home"), 15),
     ("case list", lambda m, c: reverse("workspace:case-list"), 7),
     ("case search", lambda m, c: reverse("workspace:case-list") + "?q=" + c.patient.mrn[:3], 7),
-    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 18),
+    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 13),
     ("audit trail", lambda m, c: reverse("workspace:case-history-audit", args=[c.id]), 23),
     ("meeting page", lambda m, c: reverse("meetings:meeting-detail", args=[m.id]), 19),
     ("meetings, past", lambda m, c: reverse("meetings:meeting-list") + "?when=past", 8),
@@ -83,6 +83,9 @@ def test_page_query_count_is_pinned_and_does_not_grow(
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _add_board(hospital, coordinator, meeting, 5)
+    # The worklist's stages of the new cases are computed at the first read after a change
+    # (a fixed number of queries, tests/analytics/test_worklist.py); then the count is pinned.
+    client.get(url)
     with CaptureQueriesContext(connection) as larger:
         assert client.get(url).status_code == 200
     counts = (len(small.captured_queries), len(larger.captured_queries))
