@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from apps.meetings.choices import (
@@ -24,8 +24,9 @@ from apps.meetings.choices import (
     TreatmentMatch,
     TreatmentVarianceReason,
 )
-from apps.meetings.models import AgendaItem, Decision, TreatmentGiven
+from apps.meetings.models import AgendaItem, Decision, ResectabilityVote, TreatmentGiven
 from apps.patients.models import MdtCase
+from apps.recommendations.choices import Resectability
 
 from .aggregates import DaysBetween, distribution
 from .metrics import (
@@ -38,6 +39,7 @@ from .metrics import (
     Scope,
     Table,
     choice_counts,
+    choice_table,
     distribution_figures,
     over_time,
     register,
@@ -64,6 +66,65 @@ def current_decisions(scope: Scope) -> QuerySet[Decision]:
     return Decision.objects.filter(
         agenda_item__meeting__in=scope.meetings(), agenda_item__moved_to__isnull=True
     ).exclude(Exists(newer))
+
+
+def current_decision_counts(scope: Scope) -> dict[str, Any]:
+    """What four metrics count of the current decisions in range (the decisions by agreement,
+    departures by reason, signed decisions by whether the treatment given matched, and the
+    quorum figures), in one query shared by them through the scope: the decisions are counted
+    per meeting, and those counts summed. {"agreement": {code: count}, "departure_reason":
+    {code: count}, "matches": {code or None: count}, "total", "quorate", "meetings",
+    "all_quorate"}."""
+    return scope.shared_result("current_decision_counts", _current_decision_counts)
+
+
+def _current_decision_counts(scope: Scope) -> dict[str, Any]:
+    departs = ~Q(agreement=Agreement.AGREE)
+    signed = Q(signed_off_at__isnull=False)
+    given = "agenda_item__treatment_given__matches"
+    per_value = {
+        **{
+            f"agreement_{value}": Count("pk", filter=Q(agreement=value))
+            for value in Agreement.values
+        },
+        **{
+            f"departure_reason_{value}": Count("pk", filter=departs & Q(departure_reason=value))
+            for value in DepartureReason.values
+        },
+        **{
+            f"matches_{value}": Count("pk", filter=signed & Q(**{given: value}))
+            for value in TreatmentMatch.values
+        },
+        "matches_unset": Count(
+            "pk", filter=signed & (Q(**{f"{given}__isnull": True}) | Q(**{given: ""}))
+        ),
+        "total": Count("pk"),
+        "quorate": Count("pk", filter=Q(quorate=True)),
+        "short": Count("pk", filter=Q(quorate=False)),
+    }
+    summed = (
+        current_decisions(scope)
+        .order_by()
+        .values("agenda_item__meeting")
+        .annotate(**{f"per_meeting_{name}": count for name, count in per_value.items()})
+        .aggregate(
+            **{name: Sum(f"per_meeting_{name}") for name in per_value if name != "short"},
+            meetings=Count("agenda_item__meeting"),
+            all_quorate=Count("agenda_item__meeting", filter=Q(per_meeting_short=0)),
+        )
+    )
+    found = {name: total or 0 for name, total in summed.items()}
+    return {
+        "agreement": {value: found[f"agreement_{value}"] for value in Agreement.values},
+        "departure_reason": {
+            value: found[f"departure_reason_{value}"] for value in DepartureReason.values
+        },
+        "matches": {
+            **{value: found[f"matches_{value}"] for value in TreatmentMatch.values},
+            None: found["matches_unset"],
+        },
+        **{name: found[name] for name in ("total", "quorate", "meetings", "all_quorate")},
+    }
 
 
 def cases_per_month(scope: Scope) -> Table:
@@ -94,17 +155,22 @@ def cases_per_month(scope: Scope) -> Table:
 
 
 def referral_to_meeting_days(scope: Scope) -> Table:
-    # Discussions after the range cannot be a first discussion in it: left out, the grouping
-    # reads only the years up to the range's end.
+    # A case first discussed in the range is one discussed in it and never before it; its first
+    # discussion is then its earliest in the range. Asked this way only the range's discussions
+    # are grouped, each case probed for an earlier one, rather than every discussion of the
+    # years up to the range's end grouped to find each case's first.
+    before = discussed_items(scope).filter(
+        case=OuterRef("case"), meeting__scheduled_for__lt=scope.period.starts_at
+    )
     first = (
         discussed_items(scope)
-        .filter(meeting__scheduled_for__lt=scope.period.ends_before)
+        .filter(
+            meeting__scheduled_for__gte=scope.period.starts_at,
+            meeting__scheduled_for__lt=scope.period.ends_before,
+        )
+        .exclude(Exists(before))
         .values("case", "case__referred_on")
         .annotate(first_discussed=Min("meeting__scheduled_for"))
-        .filter(
-            first_discussed__gte=scope.period.starts_at,
-            first_discussed__lt=scope.period.ends_before,
-        )
         .annotate(days=DaysBetween(TruncDate("first_discussed"), F("case__referred_on")))
     )
     return distribution_figures(
@@ -199,10 +265,9 @@ def listed_not_ready(scope: Scope) -> Table:
 
 
 def decisions_carried_out(scope: Scope) -> Table:
-    signed = current_decisions(scope).filter(signed_off_at__isnull=False)
-    return choice_counts(
-        signed,
-        "agenda_item__treatment_given__matches",
+    # The current signed decisions, by the treatment given's match (none recorded: unset).
+    return choice_table(
+        current_decision_counts(scope)["matches"],
         TreatmentMatch,
         heading="Treatment given",
         unset="No treatment recorded yet",
@@ -217,26 +282,40 @@ def treatment_variance_reasons(scope: Scope) -> Table:
 
 
 def concordance(scope: Scope) -> Table:
-    return choice_counts(
-        current_decisions(scope), "agreement", Agreement, heading="Decision and the pathway"
+    return choice_table(
+        current_decision_counts(scope)["agreement"],
+        Agreement,
+        heading="Decision and the pathway",
     )
 
 
 def departure_reasons(scope: Scope) -> Table:
-    departures = current_decisions(scope).exclude(agreement=Agreement.AGREE)
-    return choice_counts(departures, "departure_reason", DepartureReason, heading="Reason")
+    # Of the decisions that do not agree.
+    return choice_table(
+        current_decision_counts(scope)["departure_reason"], DepartureReason, heading="Reason"
+    )
 
 
 def surgeons_agreement(scope: Scope) -> Table:
+    # Grouped from the votes, each call counted: a case is unanimous when one call has all its
+    # votes. COUNT(DISTINCT call) said the same but made PostgreSQL sort every vote.
+    per_call = {f"calls_{call}": Count("pk", filter=Q(call=call)) for call in Resectability.values}
     voted = (
-        AgendaItem.objects.filter(
-            meeting__in=scope.meetings(), moved_to__isnull=True, votes_revealed_at__isnull=False
+        ResectabilityVote.objects.filter(
+            agenda_item__meeting__in=scope.meetings(),
+            agenda_item__moved_to__isnull=True,
+            agenda_item__votes_revealed_at__isnull=False,
         )
-        .annotate(votes_count=Count("votes"), calls=Count("votes__call", distinct=True))
+        .order_by()
+        .values("agenda_item")
+        .annotate(votes_count=Count("pk"), **per_call)
         .filter(votes_count__gte=2)
     )
+    all_one_call = Q()
+    for name in per_call:
+        all_one_call |= Q(**{name: F("votes_count")})
     found: dict[str, Any] = voted.aggregate(
-        cases=Count("pk"), unanimous=Count("pk", filter=Q(calls=1))
+        cases=Count("agenda_item"), unanimous=Count("agenda_item", filter=all_one_call)
     )
     return share_figures(
         found["unanimous"],
@@ -257,30 +336,17 @@ def time_per_case(scope: Scope) -> Table:
 
 
 def quorum(scope: Scope) -> Table:
-    decisions = current_decisions(scope)
-    per_meeting = (
-        decisions.order_by()
-        .values("agenda_item__meeting")
-        .annotate(short=Count("pk", filter=Q(quorate=False)))
-        .aggregate(
-            meetings=Count("agenda_item__meeting"),
-            all_quorate=Count("agenda_item__meeting", filter=Q(short=0)),
-        )
-    )
-    counted = decisions.aggregate(total=Count("pk"), quorate=Count("pk", filter=Q(quorate=True)))
+    found = current_decision_counts(scope)
     table = share_figures(
-        counted["quorate"],
-        counted["total"],
+        found["quorate"],
+        found["total"],
         share="Share of decisions recorded with a quorum",
         part_label="Decisions recorded with a quorum",
         whole_label="Decisions",
     )
     table.rows += [
-        {
-            "measure": "Meetings whose decisions were all quorate",
-            "value": per_meeting["all_quorate"],
-        },
-        {"measure": "Meetings with decisions", "value": per_meeting["meetings"]},
+        {"measure": "Meetings whose decisions were all quorate", "value": found["all_quorate"]},
+        {"measure": "Meetings with decisions", "value": found["meetings"]},
     ]
     table.units += [COUNT, COUNT]
     return table

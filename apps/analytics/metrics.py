@@ -47,10 +47,19 @@ COUNT = "count"
 
 @dataclass(frozen=True)
 class Scope:
-    """What a metric counts over: one hospital's records in a date range."""
+    """What a metric counts over: one hospital's records in a date range.
+
+    `shared` keeps, for the scope's life (one request), a result several metrics read (see
+    `shared_result`): the page then asks for it once, not once a metric."""
 
     hospital: Hospital
     period: Period
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def shared_result(self, key: str, compute: Callable[[Scope], Any]) -> Any:
+        if key not in self.shared:
+            self.shared[key] = compute(self)
+        return self.shared[key]
 
     def meetings(self) -> QuerySet[Meeting]:
         """The hospital's meetings whose local date falls in the range."""
@@ -144,7 +153,16 @@ def choice_counts(
     """Rows counted per coded value, every code listed (zero included) in the choices' order,
     with its share of the whole. With `unset` (a label), rows without a value (blank or no
     related row) are counted too, last, under that label. One query."""
-    counts = counts_by_value(queryset, field_name)
+    return choice_table(
+        counts_by_value(queryset, field_name), choices, heading=heading, unset=unset
+    )
+
+
+def choice_table(
+    counts: dict[Any, int], choices: type[TextChoices], *, heading: str, unset: str = ""
+) -> Table:
+    """`choice_counts`' table from counts already made ({value: count}; None and "" are unset)."""
+    counts = dict(counts)
     labelled = list(choices.choices)
     if unset:
         counts["-"] = counts.pop(None, 0) + counts.pop("", 0)

@@ -247,6 +247,18 @@ def test_each_metric_costs_a_fixed_number_of_queries(board, hospital, slug):
     assert 1 <= len(queries.captured_queries) <= 3
 
 
+def test_current_decision_metrics_share_one_query_on_a_page(board, hospital):
+    # The page computes every metric on one scope: the four metrics over the current
+    # decisions read them in one query between them, and answer what each does alone.
+    slugs = ["decisions-carried-out", "concordance", "departure-reasons", "quorum"]
+    alone = {slug: _table(slug, hospital).rows for slug in slugs}
+    scope = Scope(hospital=hospital, period=YEAR_2026)
+    with CaptureQueriesContext(connection) as queries:
+        shared = {slug: REGISTRY[slug].compute(scope).rows for slug in slugs}
+    assert len(queries.captured_queries) == 1
+    assert shared == alone
+
+
 def test_percentile_fallback_interpolates_as_postgresql():
     assert interpolated_percentile([], 0.5) is None
     assert interpolated_percentile([7], 0.9) == 7.0

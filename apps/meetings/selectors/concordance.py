@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.recommendations.choices import Resectability
 from apps.recommendations.models import RecommendationSnapshot
 
 from ..choices import Agreement, DepartureReason
-from ..models import AgendaItem, Decision, Meeting
+from ..models import Decision, Meeting, ResectabilityVote
 from . import meeting_list
 
 
@@ -231,17 +230,26 @@ def _calls_key(call: str) -> str:
 
 def _vote_counts(meetings: QuerySet[Meeting]) -> list[dict[str, Any]]:
     """The revealed votes counted per meeting, in SQL: the agenda cases' counts (a row per case,
-    `_revealed_vote_counts`) summed per meeting by an outer query over them."""
+    `_revealed_vote_counts`) summed per meeting by an outer query over them.
+
+    The pathway's call on each case (`_pathway_call`) is looked up here, once per case row,
+    rather than as an annotation of the per-case query: there the ORM computed it for every
+    vote and grouped by it (over ten years, twice the lookups and a sort of 33,000 rows). A
+    case's calls are unanimous when one call has all its votes: the calls are counted each,
+    not with COUNT(DISTINCT), which would make PostgreSQL sort the votes rather than hash
+    them."""
     per_case_sql, params = _revealed_vote_counts(meetings).query.sql_with_params()
     matching = " ".join(f"WHEN %s THEN {_calls_key(call)}" for call in Resectability.values)
+    unanimous = " OR ".join(f"{_calls_key(call)} = votes_count" for call in Resectability.values)
     sql = f"""
         SELECT meeting_id,
                COUNT(*) AS cases_with_votes,
                SUM(votes_count) AS votes,
                SUM(CASE WHEN votes_count >= 2 THEN 1 ELSE 0 END) AS cases_with_two_or_more,
-               SUM(CASE WHEN votes_count >= 2 AND distinct_calls = 1 THEN 1 ELSE 0 END)
+               SUM(CASE WHEN votes_count >= 2 AND ({unanimous}) THEN 1 ELSE 0 END)
                    AS surgeons_unanimous,
-               SUM(CASE pathway {matching} ELSE 0 END) AS votes_matching_pathway
+               SUM(CASE {_pathway_call("per_case")} {matching} ELSE 0 END)
+                   AS votes_matching_pathway
         FROM ({per_case_sql}) AS per_case
         GROUP BY meeting_id
     """  # noqa: S608 (the names are the code's own; the values are parameters)
@@ -255,43 +263,47 @@ def _vote_counts(meetings: QuerySet[Meeting]) -> list[dict[str, Any]]:
     return rows
 
 
+def _pathway_call(per_case: str) -> str:
+    """SQL for the pathway's call on an agenda case (a row of `per_case`, with `item_id` and
+    `case_id`): the resectability of the recommendation its current decision (newest version)
+    was made against, or before any decision, of its case's newest snapshot; NULL when the
+    pathway was never run for it (no call matches). A decision always names its recommendation
+    and a snapshot always has a resectability, so the first lookup is NULL only without a
+    decision, and COALESCE runs the second only then: an index probe or two a case."""
+    decision = Decision._meta.db_table
+    snapshot = RecommendationSnapshot._meta.db_table
+    return f"""COALESCE(
+        (SELECT made_against.resectability
+         FROM {decision} current_decision
+         INNER JOIN {snapshot} made_against
+             ON made_against.id = current_decision.recommendation_id
+         WHERE current_decision.agenda_item_id = {per_case}.item_id
+         ORDER BY current_decision.version DESC
+         LIMIT 1),
+        (SELECT newest.resectability
+         FROM {snapshot} newest
+         WHERE newest.case_id = {per_case}.case_id
+         ORDER BY newest.created_at DESC, newest.id DESC
+         LIMIT 1)
+    )"""  # noqa: S608 (the names are the code's own)
+
+
 def _revealed_vote_counts(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
-    """The meetings' agenda cases with revealed votes, each with its votes counted (in all,
-    distinct calls, and each call) and the pathway's call on it (`pathway`): the resectability
-    of the recommendation its current decision was made against, or before any decision, of
-    its case's newest snapshot (None when the pathway was never run for it: no call matches)."""
-    newest_snapshot = RecommendationSnapshot.objects.filter(case=OuterRef("case")).order_by(
-        "-created_at", "-id"
-    )
-    current_decision = Decision.objects.filter(agenda_item=OuterRef("pk")).order_by("-version")
-    per_call = {
-        _calls_key(call): Count("votes", filter=Q(votes__call=call))
-        for call in Resectability.values
-    }
+    """The revealed votes on the meetings' agenda cases that stayed on them, counted per case
+    (in all, and each call), with the case's agenda item, case and meeting. Grouped from the
+    votes, so a case without votes has no row."""
+    per_call = {_calls_key(call): Count("pk", filter=Q(call=call)) for call in Resectability.values}
     return (
-        AgendaItem.objects.filter(
-            meeting__in=meetings.values("pk"),
-            moved_to__isnull=True,
-            votes_revealed_at__isnull=False,
+        ResectabilityVote.objects.filter(
+            agenda_item__meeting__in=meetings.values("pk"),
+            agenda_item__moved_to__isnull=True,
+            agenda_item__votes_revealed_at__isnull=False,
         )
-        .annotate(
-            votes_count=Count("votes"),
-            distinct_calls=Count("votes__call", distinct=True),
-            **per_call,
-            # Looked up per case (an index probe each), not an EXISTS the planner hashes over
-            # every decision of ten years.
-            current_version=Subquery(current_decision.values("version")[:1]),
-        )
-        .annotate(
-            pathway=SqlCase(
-                When(
-                    current_version__isnull=False,
-                    then=Subquery(current_decision.values("recommendation__resectability")[:1]),
-                ),
-                default=Subquery(newest_snapshot.values("resectability")[:1]),
-            ),
-        )
-        .filter(votes_count__gt=0)
         .order_by()
-        .values("meeting_id", "votes_count", "distinct_calls", "pathway", *per_call)
+        .values(
+            item_id=F("agenda_item_id"),
+            case_id=F("agenda_item__case_id"),
+            meeting_id=F("agenda_item__meeting_id"),
+        )
+        .annotate(votes_count=Count("pk"), **per_call)
     )
