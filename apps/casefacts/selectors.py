@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from apps.imaging.models import LiverLesion
 from apps.imaging.selectors import facts_lesions
 from apps.pathways.facts import LATEST_INPUT, facts_to_dict, parse_facts
 from apps.patients.models import MdtCase
 
-# The one-to-one records the facts are read from (lesions and extrahepatic sites are prefetched).
-FACTS_RELATED = (
-    "patient",
-    "performance_status",
-    "primary_tumour",
-    "presentation",
-    "biomarkers",
-    "treatment_history",
-    "workup_status",
-    "liver_assessment",
-)
+# The one-to-one records the facts are read from (lesions and extrahepatic sites are prefetched),
+# in two halves for `case_with_facts_get`.
+_FIRST_JOIN = ("patient", "performance_status", "primary_tumour", "biomarkers")
+_SECOND_JOIN = ("presentation", "treatment_history", "workup_status", "liver_assessment")
+FACTS_RELATED = (*_FIRST_JOIN, *_SECOND_JOIN)
 
 # Every lesion with its study in one query: the facts read those of the most recent study of
 # the liver (`apps.imaging.selectors`), which needs each lesion's study.
@@ -36,6 +30,30 @@ def case_with_facts(*, case: MdtCase) -> MdtCase:
         .prefetch_related(*FACTS_PREFETCH)
         .get(pk=case.pk)
     )
+
+
+def case_with_facts_get(*, cases: QuerySet[MdtCase], pk: Any) -> MdtCase:
+    """The case `pk` of a queryset (a scoped one: `apps.patients.selectors.case_list`) with every
+    record of its facts loaded, as `case_with_facts` loads them, in four cheaper queries: the
+    one-to-one records in two joins of five tables rather than one of nine, as PostgreSQL tries
+    every order of the nine (about 2 ms of planning, twice that on a new connection) and plans
+    five in a fraction of that, which outweighs the second round trip (the case page, read
+    the most). Raises MdtCase.DoesNotExist when the queryset holds no such case."""
+    case = (
+        cases.select_related(None)
+        .select_related(*_FIRST_JOIN)
+        .prefetch_related(*FACTS_PREFETCH)
+        .get(pk=pk)
+    )
+    others = MdtCase.objects.select_related(*_SECOND_JOIN).get(pk=case.pk)
+    for name in _SECOND_JOIN:
+        # A record that does not exist is held as None, as select_related holds it.
+        relation = MdtCase._meta.get_field(name)
+        record = relation.get_cached_value(others)
+        relation.set_cached_value(case, record)
+        if record is not None:
+            relation.field.set_cached_value(record, case)
+    return case
 
 
 def _number(value: float | None) -> float | int | None:

@@ -285,6 +285,31 @@ def case_readiness(*, case: MdtCase, on: datetime.date) -> Readiness:
     return cases_readiness(cases=[case], on=on)[case.pk]
 
 
+def case_readiness_read(
+    *,
+    case: MdtCase,
+    on: datetime.date,
+    studies: Iterable[ImagingStudy],
+    snapshot: RecommendationSnapshot | None,
+) -> Readiness:
+    """The checklist of one case from what its page has read already: the case with its
+    records (`CASE_RECORDS`) and patient, every study of the case, and its newest snapshot with
+    its staleness (`recommendation_latest` or `recommendation_latest_read` of
+    `apps.recommendations.selectors`), or None. One query (the policy); the same answer as
+    `case_readiness`."""
+    latest: dict[str, datetime.date] = {}
+    for study in studies:
+        if study.modality in STUDY_ITEMS:
+            known = latest.get(study.modality)
+            if known is None or study.performed_on > known:
+                latest[study.modality] = study.performed_on
+    hospital_id = case.patient.hospital_id
+    policy = ReadinessPolicy.objects.filter(hospital_id=hospital_id).first() or ReadinessPolicy(
+        hospital_id=hospital_id
+    )
+    return Readiness(on=on, items=_items(case, on, policy, latest, snapshot))
+
+
 def ready_cases(*, policy: ReadinessPolicy, on: datetime.date) -> QuerySet[MdtCase]:
     """The ids of the policy's hospital's cases that are ready on `on` (`values("pk")`): the
     checklist of `cases_readiness` written as conditions on the database, for lists that stage

@@ -70,6 +70,35 @@ def recommendation_latest(*, case: MdtCase) -> RecommendationSnapshot | None:
     return recommendation_history(case=case).first()
 
 
+def recommendation_latest_read(*, case: MdtCase) -> RecommendationSnapshot | None:
+    """`recommendation_latest` for a case row the caller has just read (the case page): the
+    same snapshot with the same `stale` and `stale_reason`, judged against that row in Python
+    rather than by a join to it (building the annotation costs more than the rest of the
+    query)."""
+    snapshot = (
+        RecommendationSnapshot.objects.filter(case=case)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if snapshot is not None:
+        # As _FACTS_CHANGED and _pathway_updated() say it in SQL (a case without facts has a
+        # NULL facts_updated_at, which is later than nothing).
+        facts_changed = (
+            case.facts_updated_at is not None and case.facts_updated_at > snapshot.facts_updated_at
+        )
+        pathway_updated = snapshot.pathway_version != CURRENT_VERSION
+        snapshot.stale = facts_changed or pathway_updated
+        snapshot.stale_reason = (
+            StaleReason.FACTS_CHANGED.value
+            if facts_changed
+            else StaleReason.PATHWAY_UPDATED.value
+            if pathway_updated
+            else None
+        )
+    return snapshot
+
+
 def recommendation_get(*, case: MdtCase, snapshot_id: Any) -> RecommendationSnapshot:
     """One snapshot of the case (with its staleness); raises DoesNotExist when not the case's."""
     return recommendation_history(case=case).get(pk=snapshot_id)

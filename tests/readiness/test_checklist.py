@@ -8,8 +8,15 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
+from apps.casefacts.selectors import case_with_facts
 from apps.readiness.models import ReadinessPolicy
-from apps.readiness.selectors import age_words, case_readiness, cases_readiness
+from apps.readiness.selectors import (
+    age_words,
+    case_readiness,
+    case_readiness_read,
+    cases_readiness,
+)
+from apps.recommendations.selectors import recommendation_latest
 from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory, ImagingStudyFactory, make_ready
 
@@ -142,6 +149,33 @@ def test_cases_readiness_runs_four_queries_for_any_number(
     with django_assert_num_queries(4):
         checked = cases_readiness(cases=cases, on=ON)
     assert all(readiness.ready for readiness in checked.values())
+
+
+def _read_as_the_case_page(case, on, django_assert_num_queries):
+    case = case_with_facts(case=case)
+    studies = list(case.imaging_studies.all())
+    snapshot = recommendation_latest(case=case)
+    with django_assert_num_queries(1):  # the policy
+        return case_readiness_read(case=case, on=on, studies=studies, snapshot=snapshot)
+
+
+@pytest.mark.parametrize("days", [0, 29, 60, 400])
+def test_the_checklist_from_what_the_case_page_read_is_the_same(
+    ready_case, hospital, django_assert_num_queries, days
+):
+    """The case page reads the checklist from its own studies and snapshot: the same items."""
+    on = ON + datetime.timedelta(days=days)
+    ImagingStudyFactory(case=ready_case, modality="mri", performed_on=ON - datetime.timedelta(90))
+    ImagingStudyFactory(case=ready_case, modality="pet_ct", performed_on=ON)
+    bare = CaseFactory(patient__hospital=hospital)
+    stale = CaseFactory(patient__hospital=hospital, facts=READY_FACTS)
+    recommendation_create(case=stale, actor=None)
+    stale.facts_updated_at = stale.facts_updated_at + datetime.timedelta(minutes=5)
+    stale.save()
+    ReadinessPolicy.objects.update_or_create(hospital=hospital, defaults={"cea_weeks": 8})
+    for case in (ready_case, bare, stale):
+        read = _read_as_the_case_page(case, on, django_assert_num_queries)
+        assert read == case_readiness(case=case, on=on)
 
 
 # --- the API ---------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 evaluated), GET reads the newest, the history lists them newest first, and a change of the facts
 makes them stale."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +14,8 @@ from apps.pathways import registry
 from apps.pathways.result import result_to_dict
 from apps.patients.models import MdtCase
 from apps.recommendations.models import RecommendationSnapshot
+from apps.recommendations.selectors import recommendation_latest, recommendation_latest_read
+from apps.recommendations.services import recommendation_create
 from tests.conftest import example
 from tests.factories import CaseFactory
 
@@ -256,6 +260,36 @@ def test_recommendation_stale_for_both_reasons_names_the_changed_facts(
     latest = _latest(clinician_client, case).json()
 
     assert (latest["stale"], latest["stale_reason"]) == (True, "facts_changed")
+
+
+@pytest.mark.parametrize("facts_changed", [False, True])
+@pytest.mark.parametrize("pathway_updated", [False, True])
+def test_the_case_pages_read_of_the_latest_judges_staleness_as_the_query_does(
+    case, clinician, facts_changed, pathway_updated
+):
+    """The case page judges the staleness of the newest snapshot against the case row it read,
+    in Python: the same answer as the annotation of every other read."""
+    recommendation_create(case=case, actor=clinician)
+    newest = recommendation_create(case=case, actor=clinician)
+    if pathway_updated:
+        RecommendationSnapshot.objects.filter(pk=newest.pk).update(pathway_version="crlm-2025.1")
+    if facts_changed:
+        MdtCase.objects.filter(pk=case.pk).update(
+            facts_updated_at=case.facts_updated_at + datetime.timedelta(minutes=1)
+        )
+    row = MdtCase.objects.get(pk=case.pk)
+
+    read = recommendation_latest_read(case=row)
+    queried = recommendation_latest(case=row)
+
+    assert read.pk == queried.pk == newest.pk
+    assert (read.stale, read.stale_reason) == (queried.stale, queried.stale_reason)
+    assert read.stale == (facts_changed or pathway_updated)
+    assert read.created_by == clinician
+
+
+def test_the_case_pages_read_of_the_latest_without_any_is_none(case):
+    assert recommendation_latest_read(case=case) is None
 
 
 # --- refusals -----------------------------------------------------------------------------------

@@ -11,7 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.casefacts.selectors import case_facts
+from apps.casefacts.selectors import (
+    case_facts,
+    case_facts_raw,
+    case_with_facts,
+    case_with_facts_get,
+)
 from apps.imaging.models import ImagingStudy
 from apps.pathways.facts import facts_to_dict, parse_facts
 from apps.patients.models import MdtCase
@@ -438,9 +443,34 @@ def test_case_list_query_count_does_not_grow(
 
 def test_case_detail_query_count(coordinator_web, make_user, django_assert_max_num_queries):
     created = _created_case(coordinator_web, make_user, "bilobar-two-stage-primary-in-situ")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(13):
         response = coordinator_web.get(reverse("workspace:case-detail", args=[created.id]))
     assert response.status_code == 200
+
+
+def test_case_page_reads_every_record_of_the_facts_as_case_with_facts(hospital, other_hospital):
+    case = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
+    scoped = MdtCase.objects.filter(patient__hospital=hospital)
+
+    read = case_with_facts_get(cases=scoped, pk=case.pk)
+
+    assert case_facts_raw(case=read) == case_facts_raw(case=case_with_facts(case=case))
+    assert read.presentation.case is read and read.liver_assessment.case is read
+    with pytest.raises(MdtCase.DoesNotExist):
+        case_with_facts_get(
+            cases=MdtCase.objects.filter(patient__hospital=other_hospital), pk=case.pk
+        )
+
+
+def test_case_page_says_when_a_record_of_the_facts_is_missing(client, viewer, hospital):
+    case = CaseFactory(patient__hospital=hospital, facts="solitary-metachronous-low-risk")
+    case.presentation.delete()  # by hand: the services never leave a case without one
+    client.force_login(viewer)
+
+    response = client.get(reverse("workspace:case-detail", args=[case.id]))
+
+    assert response.status_code == 200
+    assert "Some of the case&#x27;s records are missing." in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -32,11 +32,16 @@ def case_next_meeting(*, case: MdtCase) -> Meeting | None:
     return item.meeting if item is not None else None
 
 
+def readiness_date(meeting: Meeting | None) -> datetime.date:
+    """The date a case's checklist is read against: that of the meeting it waits for (its
+    `case_next_meeting`), or today."""
+    return meeting_date(meeting) if meeting is not None else timezone.localdate()
+
+
 def case_readiness_now(*, case: MdtCase) -> tuple[Readiness, Meeting | None]:
     """The case's checklist against the date of the meeting it waits for, or today."""
     meeting = case_next_meeting(case=case)
-    on = meeting_date(meeting) if meeting is not None else timezone.localdate()
-    return case_readiness(case=case, on=on), meeting
+    return case_readiness(case=case, on=readiness_date(meeting)), meeting
 
 
 def with_readiness(items: Iterable[AgendaItem], meeting: Meeting) -> list[AgendaItem]:

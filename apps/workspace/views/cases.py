@@ -15,29 +15,29 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.casefacts.selectors import case_facts_raw, case_with_facts
+from apps.casefacts.selectors import case_facts_raw, case_with_facts, case_with_facts_get
 from apps.core.choices import Role
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
 from apps.imaging.selectors import facts_lesions, facts_study_of
-from apps.meetings.selectors.carry_over import case_waiting_for_meeting
-from apps.meetings.selectors.readiness import case_readiness_now
+from apps.meetings.selectors.case_agenda import CaseAgenda, case_agenda
+from apps.meetings.selectors.readiness import readiness_date
 from apps.meetings.selectors.rediscussion import case_rediscussion
-from apps.meetings.selectors.treatment import case_decided_items
 from apps.pathways.facts import INPUTS, LATEST_INPUT, FactsValidationError
 from apps.pathways.registry import CURRENT_VERSION
 from apps.patients.choices import FINISHED_STATUSES, CaseStatus
 from apps.patients.models import MdtCase
 from apps.patients.selectors import case_list as scoped_cases
 from apps.patients.selectors import patient_list
-from apps.recommendations.presentation import panel_context
-from apps.recommendations.selectors import recommendation_latest
+from apps.readiness.selectors import case_readiness_read
+from apps.recommendations.panel import snapshot_panel_html
+from apps.recommendations.selectors import recommendation_latest_read
 
 from .. import selectors, services
 from ..forms import IntakeForm, initial_from_case, intake_form_from_post, labelled_errors
@@ -242,7 +242,10 @@ def intake_sites(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
-    case = case_with_facts(case=_case(request, case_id))
+    try:
+        case = case_with_facts_get(cases=scoped_cases(user=request.user), pk=case_id)
+    except MdtCase.DoesNotExist:
+        raise Http404("No MdtCase matches the given query.") from None  # as get_object_or_404
     return render(request, "workspace/case_detail.html", _detail_context(request, case))
 
 
@@ -260,15 +263,20 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
             facts_refused = labelled_errors(error.errors)
         except ObjectDoesNotExist:  # a record deleted by hand: say so rather than fail
             facts_error = "Some of the case's records are missing."
-    snapshot = recommendation_latest(case=case)
-    panel = None
-    if snapshot is not None:
-        panel = panel_context(snapshot.result, snapshot.facts.get("liver", {}).get("lesions", []))
+    snapshot = recommendation_latest_read(case=case)
+    panel = snapshot_panel_html(snapshot, panel_id="case") if snapshot is not None else None
     studies = list(case.imaging_studies.order_by("-performed_on", "-created_at"))
-    readiness, readiness_meeting = case_readiness_now(case=case)
+    agenda = case_agenda(case=case)
+    # The checklist from the studies and the snapshot read above (the page reads each once).
+    readiness = case_readiness_read(
+        case=case,
+        on=readiness_date(agenda.next_meeting),
+        studies=studies,
+        snapshot=snapshot,
+    )
     return {
         "readiness": readiness,
-        "readiness_meeting": readiness_meeting,
+        "readiness_meeting": agenda.next_meeting,
         "case": case,
         "age_at_referral": case.patient.age_on(case.referred_on),
         "facts": facts,
@@ -281,25 +289,26 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         "sites": list(case.extrahepatic_sites.all()),
         "snapshot": snapshot,
         "panel": panel,
-        "decided_items": case_decided_items(case=case),
+        "decided_items": agenda.decided_items,
         "can_record_treatment": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
         "can_recalculate": has_role(request.user, Role.COORDINATOR, Role.CLINICIAN),
         "can_edit": has_role(request.user, Role.COORDINATOR)
         and case.status not in FINISHED_STATUSES,
         "recalculate_error": None,
-        **_meeting_follow_up(case),
+        **_meeting_follow_up(case, agenda),
     }
 
 
-def _meeting_follow_up(case: MdtCase) -> dict[str, Any]:
+def _meeting_follow_up(case: MdtCase, agenda: CaseAgenda) -> dict[str, Any]:
     """Whether a decision asked for the case back (and whether that is due), and whether the
     case is waiting for a meeting after a postponement."""
-    rediscussion = case_rediscussion(case=case)
+    # Most cases were never asked back: their agenda says so, and the request is not looked for.
+    rediscussion = case_rediscussion(case=case) if agenda.asks_back else None
     return {
         "rediscussion": rediscussion,
         "rediscussion_due": rediscussion is not None
         and rediscussion.rediscuss_on <= timezone.localdate(),
-        "waiting_for_meeting": case_waiting_for_meeting(case=case),
+        "waiting_for_meeting": agenda.waiting_for_meeting,
     }
 
 

@@ -19,6 +19,7 @@ from apps.pathways import registry
 from apps.pathways.result import result_to_dict
 from apps.patients.selectors import case_list
 from apps.recommendations import services
+from apps.recommendations.panel import snapshot_panel_html
 from apps.recommendations.presentation import panel_context
 from apps.recommendations.selectors import recommendation_latest
 
@@ -61,9 +62,7 @@ def case_recalculate(request: HttpRequest, case_id: Any) -> HttpResponse:
         return redirect("workspace:case-detail", case_id=case.id)
     case = case_with_facts(case=case)
     snapshot = recommendation_latest(case=case)
-    panel = None
-    if snapshot is not None:
-        panel = panel_context(snapshot.result, snapshot.facts.get("liver", {}).get("lesions", []))
+    panel = snapshot_panel_html(snapshot, panel_id="case") if snapshot is not None else None
     context = {
         "case": case,
         "snapshot": snapshot,
