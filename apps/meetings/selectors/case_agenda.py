@@ -18,7 +18,7 @@ from apps.patients.models import MdtCase
 
 from ..choices import MeetingStatus
 from ..models import AgendaItem, Decision, Meeting
-from .treatment import days_to_treatment
+from .treatment import with_treatment_records
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,7 @@ def _closed_and_kept(item: AgendaItem) -> bool:
 def _decided_items(items: Iterable[AgendaItem]) -> list[AgendaItem]:
     decided = [item for item in items if _closed_and_kept(item) and item.signed]
     decided.sort(key=lambda item: item.meeting.scheduled_for, reverse=True)
-    for item in decided:
-        record = getattr(item, "treatment_given", None)
-        if record is not None:
-            record.agenda_item = item
-        item.treatment_record = record
-        item.treatment_days = days_to_treatment(record) if record is not None else None
-    return decided
+    return with_treatment_records(decided)
 
 
 def _waiting_for_meeting(items: Iterable[AgendaItem]) -> AgendaItem | None:

@@ -68,6 +68,12 @@ def case_decided_items(*, case: MdtCase) -> list[AgendaItem]:
         .select_related("meeting", "treatment_given__recorded_by")
         .order_by("-meeting__scheduled_for")
     )
+    return with_treatment_records(items)
+
+
+def with_treatment_records(items: list[AgendaItem]) -> list[AgendaItem]:
+    """Each decided item (its `treatment_given` selected) with `treatment_record` (None when
+    none is recorded) and `treatment_days`, read from the row already loaded."""
     for item in items:
         record = getattr(item, "treatment_given", None)
         if record is not None:
