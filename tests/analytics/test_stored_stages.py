@@ -135,6 +135,27 @@ def test_a_change_rolled_back_leaves_no_mark(viewer, hospital, coordinator):
     assert _stored(viewer)[case.id][0] == "referred"
 
 
+@pytest.mark.parametrize("changed", [2, 9])
+def test_bringing_changed_cases_up_to_date_takes_the_same_statements_for_any_number(
+    viewer, hospital, coordinator, django_assert_num_queries, changed
+):
+    """The read after changes refreshes every marked case in one statement: two changed cases
+    or nine cost the same queries (the worklist API's pinned count is the steady read's)."""
+    today = timezone.localdate()
+    CaseFactory(patient__hospital=hospital)
+    worklist.current_stages(hospital=hospital, today=today)
+    for _ in range(changed):
+        CaseFactory(patient__hospital=hospital)
+    assert CaseStageMark.objects.count() == changed
+    # The state and the marks read, then under a savepoint: the state locked, the marks read
+    # again, the readiness policy, one INSERT ... SELECT for every marked case, the marks
+    # deleted, the savepoint released.
+    with django_assert_num_queries(9):
+        worklist.current_stages(hospital=hospital, today=today)
+    assert not CaseStageMark.objects.exists()
+    assert CaseStage.objects.filter(hospital=hospital).count() == changed + 1
+
+
 def test_changes_that_move_no_stage_leave_no_mark(hospital, chair, coordinator):
     case = CaseFactory(patient__hospital=hospital)
     meeting = MeetingFactory(hospital=hospital, scheduled_for=timezone.now() + WEEK)

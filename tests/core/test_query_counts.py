@@ -72,6 +72,11 @@ def test_list_query_count_does_not_grow_with_rows(
     # More history for the first case: its lesions change one by one.
     for lesion in first.liver_lesions.all():
         client.patch(reverse("api:lesion-detail", args=[lesion.id]), {"size_mm": 33})
+    # The first read after changes brings the worklist's stored stages up to date (a fixed
+    # number of statements whatever the number of changed cases, pinned in
+    # tests/analytics/test_stored_stages.py); the read measured here is the steady one, as the
+    # few rows' read was.
+    client.get(url)
 
     with django_assert_max_num_queries(min(few_rows_count, ceiling)):
         response = client.get(url, {"page_size": 100} if name != "agenda" else None)
