@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from apps.meetings.choices import (
@@ -28,7 +28,8 @@ from apps.meetings.models import AgendaItem, Decision, ResectabilityVote, Treatm
 from apps.patients.models import MdtCase
 from apps.recommendations.choices import Resectability
 
-from .aggregates import DaysBetween, distribution
+from .aggregates import DaysBetween, bucketed_counts, distribution
+from .listings import listing_history
 from .metrics import (
     BARS,
     COUNT,
@@ -40,22 +41,11 @@ from .metrics import (
     Table,
     choice_counts,
     choice_table,
+    counts_over_time,
     distribution_figures,
-    over_time,
     register,
     share_figures,
 )
-
-
-def _decided() -> Exists:
-    return Exists(Decision.objects.filter(agenda_item=OuterRef("pk")))
-
-
-def discussed_items(scope: Scope) -> QuerySet[AgendaItem]:
-    """Every agenda item of the hospital at which its case was discussed (any date)."""
-    return AgendaItem.objects.filter(
-        meeting__hospital=scope.hospital, moved_to__isnull=True
-    ).filter(_decided())
 
 
 def current_decisions(scope: Scope) -> QuerySet[Decision]:
@@ -133,67 +123,37 @@ def cases_per_month(scope: Scope) -> Table:
         referred_on__gte=scope.period.start,
         referred_on__lte=scope.period.end,
     )
-    earlier = discussed_items(scope).filter(
-        case=OuterRef("case"), meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for")
-    )
-    again = discussed_items(scope).filter(meeting__in=scope.meetings()).filter(Exists(earlier))
-    # Of those, the ones a decision at an earlier meeting asked back (a re-discussion date).
-    asked = Decision.objects.filter(
-        agenda_item__case=OuterRef("case"),
-        agenda_item__meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for"),
-        rediscuss_on__isnull=False,
-    )
-    asked_back = again.filter(Exists(asked))
-    return over_time(
+    # Discussed again: discussed at a meeting in the range after a discussion at an earlier
+    # one; asked back: of those, the ones a decision at an earlier meeting gave a re-discussion
+    # date (apps/analytics/listings.py reads both with the listings' past in one query).
+    history = listing_history(scope)
+    return counts_over_time(
         scope,
         {
-            "New referrals": (new, "referred_on"),
-            "Discussed again": (again, "meeting__scheduled_for"),
-            "Of which asked back by the board": (asked_back, "meeting__scheduled_for"),
+            "New referrals": bucketed_counts(new, "referred_on", by_year=scope.period.by_year),
+            "Discussed again": history.again,
+            "Of which asked back by the board": history.asked_back,
         },
     )
 
 
 def referral_to_meeting_days(scope: Scope) -> Table:
-    # A case first discussed in the range is one discussed in it and never before it; its first
-    # discussion is then its earliest in the range. Asked this way only the range's discussions
-    # are grouped, each case probed for an earlier one, rather than every discussion of the
-    # years up to the range's end grouped to find each case's first.
-    before = discussed_items(scope).filter(
-        case=OuterRef("case"), meeting__scheduled_for__lt=scope.period.starts_at
-    )
-    first = (
-        discussed_items(scope)
-        .filter(
-            meeting__scheduled_for__gte=scope.period.starts_at,
-            meeting__scheduled_for__lt=scope.period.ends_before,
-        )
-        .exclude(Exists(before))
-        .values("case", "case__referred_on")
-        .annotate(first_discussed=Min("meeting__scheduled_for"))
-        .annotate(days=DaysBetween(TruncDate("first_discussed"), F("case__referred_on")))
-    )
+    # Cases first discussed in the range: discussed in it and never before; the days from
+    # their referral to that first discussion's meeting (its local date).
     return distribution_figures(
-        distribution(first, "days"), unit=DAYS, counted="Cases first discussed in the range"
+        listing_history(scope).first_discussion_days,
+        unit=DAYS,
+        counted="Cases first discussed in the range",
     )
 
 
 def discussed_at_first_listing(scope: Scope) -> Table:
-    earlier = AgendaItem.objects.filter(
-        case=OuterRef("case"), meeting__scheduled_for__lt=OuterRef("meeting__scheduled_for")
-    )
-    firsts = (
-        AgendaItem.objects.filter(meeting__in=scope.meetings().filter(status=MeetingStatus.CLOSED))
-        .exclude(Exists(earlier))
-        .annotate(decided=_decided())
-        .aggregate(
-            listed=Count("pk"),
-            discussed=Count("pk", filter=Q(decided=True, moved_to__isnull=True)),
-        )
-    )
+    # The range's agenda cases of signed-off meetings not listed at any earlier meeting; of
+    # those, the ones that stayed there and were decided.
+    history = listing_history(scope)
     return share_figures(
-        firsts["discussed"],
-        firsts["listed"],
+        history.first_listed_discussed,
+        history.first_listed,
         share="Discussed at the first meeting listed on",
         part_label="Cases discussed there",
         whole_label="Cases first listed (signed-off meetings)",

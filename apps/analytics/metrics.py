@@ -124,12 +124,21 @@ def over_time(scope: Scope, series: Mapping[str, tuple[QuerySet[Any], str]]) -> 
     """Counts per month (per year over a long range), one column per series: `series` maps a
     column label to (the rows to count, their date field). One query per series."""
     by_year = scope.period.by_year
-    counted = [
-        bucketed_counts(queryset, date_field, by_year=by_year)
-        for queryset, date_field in series.values()
-    ]
+    return counts_over_time(
+        scope,
+        {
+            label: bucketed_counts(queryset, date_field, by_year=by_year)
+            for label, (queryset, date_field) in series.items()
+        },
+    )
+
+
+def counts_over_time(scope: Scope, series: Mapping[str, Mapping[Any, int]]) -> Table:
+    """`over_time`'s table from counts already made: {column label: {first day of the month
+    (or year): count}}."""
+    counted = list(series.values())
     keys = [f"series_{index}" for index in range(len(series))]
-    columns = [Column("period", "Year" if by_year else "Month")]
+    columns = [Column("period", "Year" if scope.period.by_year else "Month")]
     columns += [Column(key, label) for key, label in zip(keys, series, strict=True)]
     rows = [
         {

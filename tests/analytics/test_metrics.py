@@ -5,8 +5,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apps.analytics.aggregates import interpolated_percentile
+from apps.analytics.listings import counted_distribution
 from apps.analytics.metrics import REGISTRY, Scope
 from apps.analytics.periods import Period
 from apps.meetings.selectors.concordance import concordance_summary
@@ -274,3 +277,46 @@ def test_referral_to_meeting_counts_cases_by_their_first_discussion(board, hospi
     assert figures["Median"] == 19.0
     march = Period(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
     assert _figures("referral-to-meeting", hospital, march)["Median"] == 37.0  # B only
+
+
+def test_listing_metrics_share_one_query_on_a_page(board, hospital):
+    # The three metrics over what came before each listing read it in one query between them
+    # (apps/analytics/listings.py), and answer what each does alone.
+    slugs = ["cases-per-month", "referral-to-meeting", "discussed-first-meeting"]
+    alone = {slug: _table(slug, hospital).rows for slug in slugs}
+    scope = Scope(hospital=hospital, period=YEAR_2026)
+    with CaptureQueriesContext(connection) as queries:
+        shared = {slug: REGISTRY[slug].compute(scope).rows for slug in slugs}
+    # The listings' past, and the new referrals per month.
+    assert len(queries.captured_queries) == 2
+    assert shared == alone
+
+
+@given(
+    st.dictionaries(
+        st.integers(min_value=-30, max_value=400),
+        st.integers(min_value=1, max_value=6),
+        max_size=12,
+    )
+)
+@settings(max_examples=40, deadline=None)
+def test_counted_distribution_is_postgresqls_percentile_of_the_values(counts):
+    # The days come back counted per value; interpolated from the counts they give what
+    # PostgreSQL's percentile_cont gives over the values themselves.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's percentile_cont is the reference")
+    values = sorted(value for value, count in counts.items() for _ in range(count))
+    found = counted_distribution(counts)
+    assert found.count == len(values)
+    if not values:
+        assert found.median is None and found.p90 is None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v),"
+            " percentile_cont(0.9) WITHIN GROUP (ORDER BY v) FROM unnest(%s::int[]) AS v",
+            [values],
+        )
+        median, p90 = cursor.fetchone()
+    assert found.median == pytest.approx(median)
+    assert found.p90 == pytest.approx(p90)
