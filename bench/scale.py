@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import datetime
 import http.client
+import importlib
 import itertools
 import os
 import socket
@@ -513,8 +514,15 @@ def _explain_slowest(name: str, queries: list[dict[str, str]], lines: int) -> No
         print(f"      {line}")
 
 
+def _print_slowest(queries: list[dict[str, str]], count: int) -> None:
+    """The page's `count` slowest queries: their time and the start of their SQL."""
+    for query in sorted(queries, key=lambda query: -float(query["time"]))[:count]:
+        sql = " ".join(query["sql"].split())
+        print(f"    {float(query['time']) * 1000:7.1f} ms  {sql[:150]}")
+
+
 def measure_pages(
-    context: Context, requests: int, explain: int = 0, only: str = ""
+    context: Context, requests: int, explain: int = 0, only: str = "", slowest: int = 0
 ) -> list[tuple[str, float, float, int, int]]:
     from django.conf import settings
     from django.contrib.auth.models import User
@@ -522,6 +530,9 @@ def measure_pages(
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    # The process starts as a server's does (config/wsgi.py: the URL configuration loaded and
+    # the start-up objects set aside from the garbage collector).
+    importlib.import_module("config.wsgi")
     rows = []
     clients: dict[str, Client] = {}
     with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS]):
@@ -543,6 +554,8 @@ def measure_pages(
                 client.get(url)
             if explain:
                 _explain_slowest(name, queries.captured_queries, explain)
+            if slowest:
+                _print_slowest(queries.captured_queries, slowest)
             rows.append(
                 (
                     name,
@@ -688,6 +701,9 @@ def main() -> None:
         "--only", default="", metavar="TEXT", help="only the pages whose name holds TEXT"
     )
     parser.add_argument(
+        "--slowest", type=int, default=0, metavar="N", help="print each page's N slowest queries"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the filled PostgreSQL database (name printed)"
     )
     parser.add_argument(
@@ -710,7 +726,7 @@ def main() -> None:
             context = fill(args.cases, args.meetings)
         stage_every_case()
         print(f"pages in process, {args.requests} requests each after a warm-up:")
-        rows = measure_pages(context, args.requests, args.explain, args.only)
+        rows = measure_pages(context, args.requests, args.explain, args.only, args.slowest)
         print()
         print(
             f"{'page or API answer':44s} {'p50 ms':>8s} {'p95 ms':>8s} "

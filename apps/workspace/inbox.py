@@ -1,9 +1,11 @@
 """My tasks: one inbox per user of what is waiting on them after the meetings, gathered from a
 list of task sources, overdue first, then by due date.
 
-A source is a function `(user, hospital, roles, today) -> list[Task]` in `TASK_SOURCES`; each
-costs a fixed number of queries (one, here) however many tasks it finds, and gives at most
-`TASKS_PER_SOURCE`. A new kind of task is a function here and a line in `TASK_SOURCES`.
+A source is a function `(user, hospital, roles, today, limit) -> Found` in `TASK_SOURCES`: its
+first `limit` tasks in due order, and how many it has in all and overdue (counted up to
+`TASKS_PER_SOURCE`, as many as the list shows). Each costs a fixed number of queries (one,
+here) however many tasks it finds; the dashboard asks for the first few of each and builds no
+more. A new kind of task is a function here and a line in `TASK_SOURCES`.
 
 The sources: actions the user owns, patients the user is to tell (with the due date), signed
 decisions of the past year without the treatment given (coordinators and clinicians), and
@@ -19,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +32,7 @@ from apps.core.roles import user_hospital, user_roles
 from apps.meetings.selectors.decisions import actions_owned_open, patients_to_tell
 from apps.meetings.selectors.rediscussion import REDISCUSSION_LOOK_AHEAD
 from apps.meetings.selectors.treatment import (
+    TREATMENT_DUE_DAYS,
     decisions_awaiting_treatment,
     treatment_due_on,
 )
@@ -74,7 +78,45 @@ class Task(NamedTuple):
         return TASK_KINDS.get(self.kind, self.kind)
 
 
-TaskSource = Callable[[Any, Hospital, frozenset[str], datetime.date], list[Task]]
+class Found(NamedTuple):
+    """What a source found: its first tasks (up to the limit asked), and how many it has in
+    all and overdue, each counted up to TASKS_PER_SOURCE (as many as the task list shows)."""
+
+    tasks: list[Task]
+    total: int
+    overdue: int
+
+
+TaskSource = Callable[[Any, Hospital, frozenset[str], datetime.date, int], Found]
+NOTHING = Found([], 0, 0)
+
+
+class _Read(NamedTuple):
+    rows: list[Any]
+    # None: the rows are all there are (up to TASKS_PER_SOURCE), counted from their tasks.
+    counts: tuple[int, int] | None
+
+
+def _first(rows: Any, overdue: Q, limit: int) -> _Read:
+    """The first `limit` of `rows` (in due order). Asked for fewer than TASKS_PER_SOURCE (the
+    dashboard), how many there are in all and overdue, up to that number, as well: a second
+    query reads a flag for each of the first TASKS_PER_SOURCE (the planner stops there, where
+    a count of every row would not). Overdue rows come first in due order, so those among the
+    first TASKS_PER_SOURCE are all of them, up to that number."""
+    first = list(rows[:limit])
+    if limit >= TASKS_PER_SOURCE:
+        return _Read(first, None)
+    late = Case(When(overdue, then=Value(1)), default=Value(0), output_field=IntegerField())
+    flags = list(
+        rows.annotate(task_late=late).values_list("task_late", flat=True)[:TASKS_PER_SOURCE]
+    )
+    return _Read(first, (len(flags), sum(flags)))
+
+
+def _found(tasks: list[Task], read: _Read) -> Found:
+    if read.counts is None:
+        return Found(tasks, len(tasks), sum(task.overdue for task in tasks))
+    return Found(tasks, *read.counts)
 
 
 def _patient(case: Any) -> str:
@@ -115,10 +157,20 @@ def _lean(rows: Any, *, case: str, meeting: str | None, columns: tuple[str, ...]
 
 
 def owned_actions(
-    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
-) -> list[Task]:
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
     can_do = bool(roles & TRACKERS)
-    return [
+    read = _first(
+        _lean(
+            actions_owned_open(user=user),
+            case="agenda_item__case",
+            meeting=None,
+            columns=("description", "due_on", "agenda_item__meeting"),
+        ),
+        Q(due_on__lt=today),
+        limit,
+    )
+    tasks = [
         Task(
             kind=ACTION,
             id=str(action.pk),
@@ -131,20 +183,26 @@ def owned_actions(
             done_url=_url("workspace:task-action-done", action_id=action.pk) if can_do else None,
             done_label="Mark done",
         )
-        for action in _lean(
-            actions_owned_open(user=user),
-            case="agenda_item__case",
-            meeting=None,
-            columns=("description", "due_on", "agenda_item__meeting"),
-        )[:TASKS_PER_SOURCE]
+        for action in read.rows
     ]
+    return _found(tasks, read)
 
 
 def patients_to_inform(
-    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
-) -> list[Task]:
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
     can_do = bool(roles & TRACKERS)
-    return [
+    read = _first(
+        _lean(
+            patients_to_tell(user=user),
+            case="case",
+            meeting="meeting",
+            columns=("inform_patient_by",),
+        ),
+        Q(inform_patient_by__lt=today),
+        limit,
+    )
+    tasks = [
         Task(
             kind=TELL_PATIENT,
             id=str(item.pk),
@@ -158,28 +216,36 @@ def patients_to_inform(
             done_url=_url("workspace:task-patient-told", item_id=item.pk) if can_do else None,
             done_label="Patient told",
         )
-        for item in _lean(
-            patients_to_tell(user=user),
-            case="case",
-            meeting="meeting",
-            columns=("inform_patient_by",),
-        )[:TASKS_PER_SOURCE]
+        for item in read.rows
     ]
+    return _found(tasks, read)
 
 
 def treatments_to_record(
-    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
-) -> list[Task]:
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
     if not roles & TREATMENT_RECORDERS:
-        return []
-    items = _lean(
-        decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK),
-        case="case",
-        meeting="meeting",
-        columns=(),
+        return NOTHING
+    # Overdue: due (the meeting's local day + TREATMENT_DUE_DAYS) before today, that is a
+    # meeting before the local midnight starting the day TREATMENT_DUE_DAYS before today.
+    due_from = today - datetime.timedelta(days=TREATMENT_DUE_DAYS)
+    overdue = Q(
+        meeting__scheduled_for__lt=timezone.make_aware(
+            datetime.datetime.combine(due_from, datetime.time.min)
+        )
+    )
+    read = _first(
+        _lean(
+            decisions_awaiting_treatment(hospital=hospital, held_since=today - TREATMENT_LOOKBACK),
+            case="case",
+            meeting="meeting",
+            columns=(),
+        ),
+        overdue,
+        limit,
     )
     tasks = []
-    for item in items[:TASKS_PER_SOURCE]:
+    for item in read.rows:
         due = treatment_due_on(item)
         tasks.append(
             Task(
@@ -196,21 +262,30 @@ def treatments_to_record(
                 done_label="Record it",
             )
         )
-    return tasks
+    return _found(tasks, read)
 
 
 def cases_to_rediscuss(
-    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date
-) -> list[Task]:
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
     if Role.COORDINATOR not in roles:
-        return []
+        return NOTHING
     # Read among the pending requests the worklist's stored stages hold (brought up to date
     # first): ten years of decisions are not walked on each request.
     current_stages(hospital=hospital, today=today)
     requests = rediscussions_due(
         hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD, limit=TASKS_PER_SOURCE
     )
-    return [
+    # Requests due within the week: a few, read whole (up to TASKS_PER_SOURCE) and counted.
+    rows = list(
+        _lean(
+            requests,
+            case="agenda_item__case",
+            meeting=None,
+            columns=("rediscuss_on", "rediscuss_reason"),
+        )[:TASKS_PER_SOURCE]
+    )
+    tasks = [
         Task(
             kind=REDISCUSS,
             id=str(request.agenda_item_id),
@@ -223,13 +298,9 @@ def cases_to_rediscuss(
             done_url=None,
             done_label="Add to a meeting",
         )
-        for request in _lean(
-            requests,
-            case="agenda_item__case",
-            meeting=None,
-            columns=("rediscuss_on", "rediscuss_reason"),
-        )[:TASKS_PER_SOURCE]
+        for request in rows[:limit]
     ]
+    return Found(tasks, len(rows), sum(request.rediscuss_on < today for request in rows))
 
 
 TASK_SOURCES: list[TaskSource] = [
@@ -249,12 +320,36 @@ def _order(task: Task) -> tuple[bool, bool, datetime.date, str]:
     )
 
 
-def my_tasks(*, user: Any) -> list[Task]:
-    """Everything waiting on the user, overdue first, then by due date (undated last)."""
+def _gathered(user: Any, limit: int) -> list[Found]:
     hospital = user_hospital(user)
     roles = user_roles(user)
     if hospital is None or not roles:
         return []
     today = timezone.localdate()
-    tasks = [task for source in TASK_SOURCES for task in source(user, hospital, roles, today)]
-    return sorted(tasks, key=_order)
+    return [source(user, hospital, roles, today, limit) for source in TASK_SOURCES]
+
+
+def my_tasks(*, user: Any) -> list[Task]:
+    """Everything waiting on the user (up to TASKS_PER_SOURCE of each kind), overdue first,
+    then by due date (undated last)."""
+    found = _gathered(user, TASKS_PER_SOURCE)
+    return sorted((task for each in found for task in each.tasks), key=_order)
+
+
+class TaskSummary(NamedTuple):
+    first: list[Task]
+    total: int
+    overdue: int
+
+
+def task_summary(*, user: Any, first: int) -> TaskSummary:
+    """The first `first` of `my_tasks` and how many there are in all and overdue, without
+    building the rest: each source reads its first few (every source's list is in due order,
+    so the first few of all are among them) and counts the others in the same query."""
+    found = _gathered(user, first)
+    tasks = sorted((task for each in found for task in each.tasks), key=_order)
+    return TaskSummary(
+        first=tasks[:first],
+        total=sum(each.total for each in found),
+        overdue=sum(each.overdue for each in found),
+    )

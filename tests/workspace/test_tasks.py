@@ -21,7 +21,7 @@ from apps.meetings.services.decisions import (
 )
 from apps.meetings.services.sign_off import meeting_sign_off
 from apps.recommendations.services import recommendation_create
-from apps.workspace.inbox import my_tasks
+from apps.workspace.inbox import my_tasks, task_summary
 from tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -407,3 +407,27 @@ def test_rediscussion_tasks_keep_the_query_count(
     with django_assert_num_queries(expected):
         client.get(reverse("workspace:tasks"))
     assert len([t for t in my_tasks(user=coordinator) if t.kind == "rediscuss"]) == 4
+
+
+def test_the_dashboards_first_tasks_and_counts_are_the_lists(board, clinician, coordinator, chair):
+    # The dashboard reads each source's first few and counts the rest in SQL: the same first
+    # tasks, total and overdue count as the whole list built in Python, with tasks of each
+    # kind, overdue or not (a treatment is overdue a month after its meeting).
+    more = board(cases=3, sign=False)
+    for index, other in enumerate(more):
+        _action(other, clinician, coordinator, due_in=index - 1, description=f"A{index}")
+        follow_up_update(item=other, actor=coordinator, data={"patient_informer": clinician})
+    meeting_sign_off(meeting=more[0].meeting, actor=chair)
+    type(more[0].meeting).objects.filter(pk=more[0].meeting_id).update(
+        scheduled_for=timezone.now() - datetime.timedelta(days=40)
+    )
+    tasks = my_tasks(user=clinician)
+    kinds = {task.kind for task in tasks}
+    assert kinds == {"action", "tell_patient", "record_treatment"}
+    assert any(task.overdue for task in tasks if task.kind == "record_treatment")
+    assert any(not task.overdue for task in tasks if task.kind == "action")
+    for first in (1, 4, 20):
+        summary = task_summary(user=clinician, first=first)
+        assert summary.first == tasks[:first]
+        assert summary.total == len(tasks)
+        assert summary.overdue == sum(task.overdue for task in tasks)

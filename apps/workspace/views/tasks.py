@@ -21,7 +21,7 @@ from apps.core.roles import has_role
 from apps.meetings.selectors.decisions import action_of_hospital, agenda_item_of_hospital
 from apps.meetings.services.decisions import action_update, follow_up_update
 
-from ..inbox import TRACKERS, my_tasks
+from ..inbox import TRACKERS, my_tasks, task_summary
 
 TASK_LIST = "workspace/_tasks.html"
 # The dashboard's panel shows the first few; the page shows them a page at a time.
@@ -34,19 +34,22 @@ VIEWS = {"tasks": "workspace:tasks", "home": "home"}
 def tasks_context(
     user: Any, *, view: str, error: ApplicationError | None = None, page: str | None = None
 ) -> dict:
-    tasks = my_tasks(user=user)
     task_page = None
     if view == "home":
-        shown = tasks[:DASHBOARD_TASKS]
+        # The first few and the counts, without building the whole list.
+        summary = task_summary(user=user, first=DASHBOARD_TASKS)
+        shown, total, overdue = summary.first, summary.total, summary.overdue
     else:
+        tasks = my_tasks(user=user)
         # A page number that is not one (or past the end) gives the first (or the last) page.
         task_page = Paginator(tasks, TASKS_PER_PAGE).get_page(page)
         shown = list(task_page.object_list)
+        total, overdue = len(tasks), sum(task.overdue for task in tasks)
     return {
         "tasks": shown,
         "task_page": task_page,
-        "task_total": len(tasks),
-        "task_overdue": sum(task.overdue for task in tasks),
+        "task_total": total,
+        "task_overdue": overdue,
         "task_view": view,
         "task_error": error,
     }
