@@ -22,8 +22,10 @@ run: setup system-deps-run
 
 ## Second command: set up and run the whole test suite (lint, import contracts, migrations
 ## check, type check, pytest).
+## pytest on one process per core (at most four, each with its own test database); the tests
+## that share a Redis database with a Celery worker run on one of them (the xdist_group mark).
 test: setup system-deps-test services lint migrations-check typecheck
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadgroup
 
 ## Debian packages: WeasyPrint's libraries for the PDF summaries; Chromium for the browser tests.
 system-deps-run:
