@@ -22,10 +22,12 @@ run: setup system-deps-run
 
 ## Second command: set up and run the whole test suite (lint, import contracts, migrations
 ## check, type check, pytest).
-## pytest on one process per core (at most four, each with its own test database); the tests
-## that share a Redis database with a Celery worker run on one of them (the xdist_group mark).
+## pytest on one process per core (at most four, each with its own test database), then on one
+## process the tests that drive Chromium or start Celery workers on Redis (timing and a shared
+## Redis database: they run alone).
 test: setup system-deps-test services lint migrations-check typecheck
-	$(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadgroup
+	$(VENV)/bin/pytest --numprocesses=auto --maxprocesses=4 --ignore=tests/browser --ignore=tests/integration
+	$(VENV)/bin/pytest tests/browser tests/integration
 
 ## Debian packages: WeasyPrint's libraries for the PDF summaries; Chromium for the browser tests.
 system-deps-run:

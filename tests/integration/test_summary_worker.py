@@ -76,8 +76,7 @@ MARKER_KEY = "tumorboard-summary-tests:marker"
 LOCK_SECONDS = 15 * 60  # longer than these tests; a run killed outright frees it then
 VISIBILITY_TIMEOUT = 5
 
-# One Redis database for the run's worker tests (REDIS_DB): they run on one test process.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis-worker")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _database_url() -> str:

@@ -11,13 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import redis
 
 from tests.integration.test_summary_worker import WATCHDOG, redis_db
-
-# The lock test takes the run's Redis lock: on the same test process as the worker tests.
-pytestmark = pytest.mark.xdist_group("redis-worker")
 
 
 def test_redis_db_is_the_environment_s_or_derived_from_the_test_database():
