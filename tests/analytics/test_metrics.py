@@ -250,15 +250,27 @@ def test_each_metric_costs_a_fixed_number_of_queries(board, hospital, slug):
     assert 1 <= len(queries.captured_queries) <= 3
 
 
-def test_current_decision_metrics_share_one_query_on_a_page(board, hospital):
-    # The page computes every metric on one scope: the four metrics over the current
-    # decisions read them in one query between them, and answer what each does alone.
-    slugs = ["decisions-carried-out", "concordance", "departure-reasons", "quorum"]
+# The page computes every metric on one scope: metrics reading the same rows read them in one
+# query between them (through Scope.shared), and answer what each does alone.
+SHARING = {
+    # The current decisions: one query.
+    "current decisions": (
+        ["decisions-carried-out", "concordance", "departure-reasons", "quorum"],
+        1,
+    ),
+    # What came before each listing (apps/analytics/listings.py), and the new referrals per month.
+    "listings' past": (["cases-per-month", "referral-to-meeting", "discussed-first-meeting"], 2),
+}
+
+
+@pytest.mark.parametrize("shared_rows", sorted(SHARING))
+def test_metrics_over_the_same_rows_share_their_query_on_a_page(board, hospital, shared_rows):
+    slugs, expected_queries = SHARING[shared_rows]
     alone = {slug: _table(slug, hospital).rows for slug in slugs}
     scope = Scope(hospital=hospital, period=YEAR_2026)
     with CaptureQueriesContext(connection) as queries:
         shared = {slug: REGISTRY[slug].compute(scope).rows for slug in slugs}
-    assert len(queries.captured_queries) == 1
+    assert len(queries.captured_queries) == expected_queries
     assert shared == alone
 
 
@@ -277,19 +289,6 @@ def test_referral_to_meeting_counts_cases_by_their_first_discussion(board, hospi
     assert figures["Median"] == 19.0
     march = Period(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
     assert _figures("referral-to-meeting", hospital, march)["Median"] == 37.0  # B only
-
-
-def test_listing_metrics_share_one_query_on_a_page(board, hospital):
-    # The three metrics over what came before each listing read it in one query between them
-    # (apps/analytics/listings.py), and answer what each does alone.
-    slugs = ["cases-per-month", "referral-to-meeting", "discussed-first-meeting"]
-    alone = {slug: _table(slug, hospital).rows for slug in slugs}
-    scope = Scope(hospital=hospital, period=YEAR_2026)
-    with CaptureQueriesContext(connection) as queries:
-        shared = {slug: REGISTRY[slug].compute(scope).rows for slug in slugs}
-    # The listings' past, and the new referrals per month.
-    assert len(queries.captured_queries) == 2
-    assert shared == alone
 
 
 @given(
