@@ -3,9 +3,10 @@ list of task sources, overdue first, then by due date.
 
 A source is a function `(user, hospital, roles, today, limit) -> Found` in `TASK_SOURCES`: its
 first `limit` tasks in due order, and how many it has in all and overdue (counted up to
-`TASKS_PER_SOURCE`, as many as the list shows). Each costs a fixed number of queries (one,
-here) however many tasks it finds; the dashboard asks for the first few of each and builds no
-more. A new kind of task is a function here and a line in `TASK_SOURCES`.
+`TASKS_PER_SOURCE`, as many as the list shows). Each costs a fixed number of queries however
+many tasks it finds: one for the list, a second for the dashboard, which asks for the first few
+of each, builds no more, and counts the rest with a flag a row (`_first`). A new kind of task
+is a function here and a line in `TASK_SOURCES`.
 
 The sources: actions the user owns, patients the user is to tell (with the due date), signed
 decisions of the past year without the treatment given (coordinators and clinicians), and
@@ -345,7 +346,7 @@ class TaskSummary(NamedTuple):
 def task_summary(*, user: Any, first: int) -> TaskSummary:
     """The first `first` of `my_tasks` and how many there are in all and overdue, without
     building the rest: each source reads its first few (every source's list is in due order,
-    so the first few of all are among them) and counts the others in the same query."""
+    so the first few of all are among them) and counts the others (`_first`)."""
     found = _gathered(user, first)
     tasks = sorted((task for each in found for task in each.tasks), key=_order)
     return TaskSummary(
