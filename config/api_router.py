@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.analytics.api.urls import urlpatterns as analytics_urlpatterns
 from apps.core.api.views import MeView, TokenDetailView, TokenListView, TokenView
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
+from apps.liverpanel.api.urls import urlpatterns as panel_urlpatterns
 from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
 from apps.meetings.api.views.meetings import MeetingViewSet
 from apps.patients.api.views import PatientViewSet
@@ -58,6 +59,7 @@ urlpatterns = [
         name="case-recommendations",
     ),
     *meeting_urlpatterns,
+    *panel_urlpatterns,
     *summary_urlpatterns,
     *analytics_urlpatterns,
     *router.urls,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.imaging",
     "apps.recommendations",
     "apps.readiness",
+    "apps.liverpanel",
     "apps.meetings",
     "apps.summaries",
     "apps.analytics",
@@ -197,6 +198,17 @@ CACHES = {
         }
     )
 }
+
+# --- E-mail ---------------------------------------------------------------------------------
+# Off unless configured: EMAIL_URL (e.g. smtp+tls://user:password@mail.example.org:587) chooses
+# the server; the panel's reviewers are then told of a new review by e-mail as well as by their
+# task list. SITE_URL is the address the e-mails link to.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    globals().update(env.email_url_config(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tumour-board@localhost")
+PANEL_EMAIL_ENABLED = bool(EMAIL_URL) or env.bool("PANEL_EMAIL_ENABLED", default=False)
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # --- Content Security Policy (django-csp) -------------------------------------------------------
 # Scripts and styles come only from this site's own files: no inline script, no inline style,

@@ -19,6 +19,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
+from tests.liverpanel.test_roles import ROUTES as PANEL_ROUTES
 from tests.meetings.test_roles import ROUTES as MEETING_WORKFLOW_ROUTES
 from tests.recommendations.test_roles import ROUTES as RECOMMENDATION_ROUTES
 
@@ -190,12 +191,13 @@ def test_role_matrix_covers_every_api_route():
     # The pathway, recommendation and meeting-workflow routes open some writes beyond
     # coordinators: their own matrices are tests/recommendations/test_roles.py and
     # tests/meetings/test_roles.py; the read-only analytics and worklist routes have
-    # tests/analytics/test_roles.py.
+    # tests/analytics/test_roles.py; the liver panel's, tests/liverpanel/test_roles.py.
     matrices = (
         {name for name, *_ in ENDPOINTS}
         | {name for name, *_ in RECOMMENDATION_ROUTES}
         | {name for name, *_ in MEETING_WORKFLOW_ROUTES}
         | {name for name, *_ in ANALYTICS_ROUTES}
+        | {name for name, *_ in PANEL_ROUTES}
     )
     assert routes == matrices - {"api-schema"}
 
