@@ -22,6 +22,7 @@ urlpatterns = [
     # Browser pages: each app names its full paths.
     path("", include("apps.workspace.urls")),
     path("", include("apps.meetings.urls")),
+    path("", include("apps.liverpanel.urls")),
     path("", include("apps.summaries.urls")),
     path("", include("apps.analytics.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -26,6 +26,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.roles import has_role, user_hospital
 from apps.imaging.models import ImagingStudy
 from apps.imaging.selectors import facts_lesions, facts_study_of
+from apps.liverpanel.views.case import case_panel_context
 from apps.meetings.selectors.case_agenda import CaseAgenda, case_agenda
 from apps.meetings.selectors.readiness import readiness_date
 from apps.meetings.selectors.rediscussion import case_rediscussion
@@ -296,6 +297,7 @@ def _detail_context(request: HttpRequest, case: MdtCase) -> dict[str, Any]:
         and case.status not in FINISHED_STATUSES,
         "recalculate_error": None,
         **_meeting_follow_up(case, agenda),
+        **case_panel_context(case=case, user=request.user),
     }
 
 
