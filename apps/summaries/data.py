@@ -32,6 +32,10 @@ from apps.casefacts.selectors import FACTS_PREFETCH, FACTS_RELATED, case_facts_r
 from apps.core.choices import Specialty
 from apps.core.words import sentence_words, words
 from apps.imaging.choices import ExtrahepaticSiteName, Parenchyma
+from apps.liverpanel.choices import Disagreement, PanelCategory
+from apps.liverpanel.plans import plan_lines
+from apps.liverpanel.presentation import disagreement_sentence, review_plan_words
+from apps.liverpanel.selectors import newest_conclusions
 from apps.meetings.choices import Agreement, DepartureReason, Intent, PostponementReason
 from apps.meetings.models import AgendaItem, Decision, DecisionAction, Meeting, ResectabilityVote
 from apps.meetings.selectors import attendance_list, current_decision, meeting_quorum
@@ -89,6 +93,7 @@ def summary_data(*, meeting: Meeting) -> dict[str, Any]:
         .order_by()
     }
     snapshots = _snapshots(items)
+    panel_rounds = newest_conclusions(case_ids=[item.case_id for item in items])
     signed = meeting.signed_off_at is not None
     return {
         "meeting": {
@@ -128,7 +133,10 @@ def summary_data(*, meeting: Meeting) -> dict[str, Any]:
         "pathway_versions": sorted({s["pathway_version"] for s in snapshots.values()})
         or [CURRENT_VERSION],
         "cases": [
-            _case(item, cases[item.case_id], snapshots.get(item.snapshot_id), meeting)
+            {
+                **_case(item, cases[item.case_id], snapshots.get(item.snapshot_id), meeting),
+                "expert_panel": _expert_panel(panel_rounds.get(item.case_id)),
+            }
             for item in items
         ],
     }
@@ -258,6 +266,38 @@ def _case(
             "patient_informed_at": _local(item.patient_informed_at),
             "referrer_informed_at": _local(item.referrer_informed_at),
         },
+    }
+
+
+def _expert_panel(referral: Any) -> dict[str, Any] | None:
+    """The case's newest conclusion of a liver expert panel, with the reviews behind it."""
+    if referral is None:
+        return None
+    lesions = referral.snapshot.facts.get("liver", {}).get("lesions", [])
+    return {
+        "panel": referral.panel.name,
+        "pseudonym": referral.pseudonym,
+        "conclusion": _label(PanelCategory, referral.conclusion_category),
+        "pathway_resectability": _label(Resectability, referral.snapshot.resectability),
+        "agrees_with_pathway": referral.conclusion_category == referral.snapshot.resectability,
+        "plan": plan_lines(referral.conclusion_plan, lesions),
+        "note": referral.conclusion_note,
+        "concluded_on": _long_date(referral.concluded_at),
+        "chair": _person(referral.concluded_by),
+        "disagreement": _label(Disagreement, referral.disagreement),
+        "disagreement_sentence": disagreement_sentence(
+            disagreement=referral.disagreement, reviews=len(referral.reviews.all())
+        ),
+        "reviews": [
+            {
+                "reviewer": _person(review.member.user),
+                "category": _label(PanelCategory, review.category),
+                "plan": review_plan_words(
+                    review.plan, referral.conclusion_plan, plan_lines(review.plan, lesions)
+                ),
+            }
+            for review in referral.reviews.all()
+        ],
     }
 
 

@@ -9,9 +9,11 @@ of each, builds no more, and counts the rest with a flag a row (`_first`). A new
 is a function here and a line in `TASK_SOURCES`.
 
 The sources: actions the user owns, patients the user is to tell (with the due date), signed
-decisions of the past year without the treatment given (coordinators and clinicians), and
-cases due for re-discussion within the week (coordinators, who put cases on agendas: due on
-the requested date, overdue once it has passed, done on the case's add-to-meeting page).
+decisions of the past year without the treatment given (coordinators and clinicians), cases
+due for re-discussion within the week (coordinators, who put cases on agendas: due on the
+requested date, overdue once it has passed, done on the case's add-to-meeting page), the liver
+expert panel's reviews and conclusions waiting on a member (named by the case's pseudonym), and
+cases due back to the panel within the week (coordinators).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from apps.analytics.worklist import current_stages, rediscussions_due
 from apps.core.choices import Role
 from apps.core.models import Hospital
 from apps.core.roles import user_hospital, user_roles
+from apps.liverpanel.models import PanelMember
+from apps.liverpanel.selectors import conclusions_to_write, open_reviews, rereviews_due
 from apps.meetings.selectors.decisions import actions_owned_open, patients_to_tell
 from apps.meetings.selectors.rediscussion import REDISCUSSION_LOOK_AHEAD
 from apps.meetings.selectors.treatment import (
@@ -43,11 +47,17 @@ ACTION = "action"
 TELL_PATIENT = "tell_patient"
 RECORD_TREATMENT = "record_treatment"
 REDISCUSS = "rediscuss"
+PANEL_REVIEW = "panel_review"
+PANEL_CONCLUSION = "panel_conclusion"
+PANEL_REREVIEW = "panel_rereview"
 TASK_KINDS = {
     ACTION: "Action",
     TELL_PATIENT: "Tell the patient",
     RECORD_TREATMENT: "Record the treatment given",
     REDISCUSS: "Due for re-discussion",
+    PANEL_REVIEW: "Liver panel review",
+    PANEL_CONCLUSION: "Liver panel conclusion",
+    PANEL_REREVIEW: "Due for panel re-review",
 }
 # Enough for any one person's week; the rest waits behind them.
 TASKS_PER_SOURCE = 200
@@ -66,8 +76,10 @@ class Task(NamedTuple):
     kind: str
     id: str
     title: str
+    # A panel member's tasks name the case by its pseudonym, and no case id: the case belongs
+    # to another hospital's records.
     patient: str
-    case_id: str
+    case_id: str | None
     due_on: datetime.date | None
     overdue: bool
     url: str
@@ -304,11 +316,88 @@ def cases_to_rediscuss(
     return Found(tasks, len(rows), sum(request.rediscuss_on < today for request in rows))
 
 
+def panel_work(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
+    """Reviews the user was drawn for, and conclusions to write for the panels they chair: a
+    member has few of either, so both are read whole (up to TASKS_PER_SOURCE). One query for a
+    user on no panel."""
+    chairs = list(
+        PanelMember.objects.filter(user=user, active=True).values_list("is_chair", flat=True)
+    )
+    if not chairs:
+        return NOTHING
+    tasks = [
+        Task(
+            kind=PANEL_REVIEW,
+            id=str(review.pk),
+            title=f"Review for {review.referral.panel.name}: {review.referral.question}",
+            patient=review.referral.pseudonym,
+            case_id=None,
+            due_on=review.referral.due_on,
+            overdue=review.referral.due_on < today,
+            url=_url("liverpanel:review", referral_id=review.referral_id),
+            done_url=None,
+            done_label="Review",
+        )
+        for review in open_reviews(user=user)[:TASKS_PER_SOURCE]
+    ]
+    if any(chairs):
+        tasks += [
+            Task(
+                kind=PANEL_CONCLUSION,
+                id=str(referral.pk),
+                title=f"Every review is in: write {referral.panel.name}'s conclusion",
+                patient=referral.pseudonym,
+                case_id=None,
+                due_on=referral.due_on,
+                overdue=referral.due_on < today,
+                url=_url("liverpanel:review", referral_id=referral.pk),
+                done_url=None,
+                done_label="Conclude",
+            )
+            for referral in conclusions_to_write(user=user)[:TASKS_PER_SOURCE]
+        ]
+    tasks.sort(key=lambda task: (task.due_on, task.kind))
+    return Found(tasks[:limit], len(tasks), sum(task.overdue for task in tasks))
+
+
+def panel_rereviews(
+    user: Any, hospital: Hospital, roles: frozenset[str], today: datetime.date, limit: int
+) -> Found:
+    """Cases the panel is to review again within the week (coordinators, who send them)."""
+    if Role.COORDINATOR not in roles:
+        return NOTHING
+    due = list(
+        rereviews_due(hospital=hospital, on_or_before=today + REDISCUSSION_LOOK_AHEAD)[
+            :TASKS_PER_SOURCE
+        ]
+    )
+    tasks = [
+        Task(
+            kind=PANEL_REREVIEW,
+            id=str(referral.pk),
+            title=f"Send back to {referral.panel.name} (re-review after {referral.pseudonym})",
+            patient=_patient(referral.case),
+            case_id=str(referral.case_id),
+            due_on=referral.rereview_on,
+            overdue=referral.rereview_on < today,
+            url=_url("workspace:case-detail", case_id=referral.case_id) + "#liver-panel",
+            done_url=None,
+            done_label="Send to the panel",
+        )
+        for referral in due
+    ]
+    return Found(tasks[:limit], len(tasks), sum(task.overdue for task in tasks))
+
+
 TASK_SOURCES: list[TaskSource] = [
     owned_actions,
     patients_to_inform,
     treatments_to_record,
     cases_to_rediscuss,
+    panel_work,
+    panel_rereviews,
 ]
 
 

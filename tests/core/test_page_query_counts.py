@@ -27,11 +27,13 @@ NEXT_WEEK = timezone.now() + datetime.timedelta(days=7)
 
 # (name, address(meeting, case), queries with a logged-in session)
 PAGES = [
-    # Three of the tasks' sources read their first few and a flag a row to count them.
-    ("dashboard", lambda m, c: reverse("home"), 18),
+    # Three of the tasks' sources read their first few and a flag a row to count them; the
+    # liver panel's add one each: the user's panel memberships, the cases due back to a panel.
+    ("dashboard", lambda m, c: reverse("home"), 20),
     ("case list", lambda m, c: reverse("workspace:case-list"), 7),
     ("case search", lambda m, c: reverse("workspace:case-list") + "?q=" + c.patient.mrn[:3], 7),
-    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 13),
+    # The liver panel section: the case's rounds, and the panels a coordinator may send to.
+    ("case page", lambda m, c: reverse("workspace:case-detail", args=[c.id]), 15),
     ("audit trail", lambda m, c: reverse("workspace:case-history-audit", args=[c.id]), 23),
     ("meeting page", lambda m, c: reverse("meetings:meeting-detail", args=[m.id]), 19),
     ("meetings, past", lambda m, c: reverse("meetings:meeting-list") + "?when=past", 8),

@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core.models import Hospital
+from apps.liverpanel import services as panel_services
 from apps.meetings.models import AgendaItem
 from apps.meetings.services import agenda_item_add, agenda_item_update
 from apps.meetings.services.attendance import attendance_add
@@ -95,10 +96,59 @@ def meeting_data(hospital, make_user):
             "agreement": "agree",
         },
     )
+    _panel_concluded(voted_case, coordinator, chair, second_surgeon, make_user)
     meeting_present(meeting=meeting, item=first, actor=chair)
     meeting_present(meeting=meeting, item=board["items"][1], actor=chair)
     meeting_sign_off(meeting=meeting, actor=chair)
     return summary_data(meeting=meeting), board
+
+
+def _panel_concluded(case, coordinator, chair, second_surgeon, make_user):
+    """The case reviewed by a liver expert panel of five (the first three disagreeing), its
+    conclusion written by `chair`."""
+    panel = panel_services.panel_save(
+        actor=coordinator,
+        name="Regional liver panel",
+        code="rlp",
+        hospitals=[case.patient.hospital],
+    )
+    for surgeon in [second_surgeon, *(make_user("clinician") for _ in range(4))]:
+        panel_services.panel_member_save(panel=panel, user=surgeon, actor=coordinator)
+    panel_services.panel_member_save(panel=panel, user=chair, actor=coordinator, is_chair=True)
+    referral = panel_services.panel_referral_create(
+        case=case, panel=panel, question="Two stages?", actor=coordinator, seed=3
+    )
+    plan = {
+        "lesions": [
+            {"lesion": 1, "treatment": "parenchyma_sparing_resection", "segments": [3]},
+            {"lesion": 2, "treatment": "anatomical_resection", "segments": [5, 6]},
+            {"lesion": 3, "treatment": "anatomical_resection", "segments": [7]},
+            {"lesion": 4, "treatment": "ablation"},
+        ],
+        "strategy": "two_stage",
+        "portal_vein_embolisation": True,
+    }
+    calls = iter(
+        ["resectable", "unresectable", "potentially_resectable"] + ["potentially_resectable"] * 2
+    )
+    for stage in (1, 2):
+        for review in referral.reviews.filter(stage=stage).select_related("member__user"):
+            call = next(calls)
+            panel_services.panel_review_submit(
+                referral=referral,
+                reviewer=review.member.user,
+                category=call,
+                plan=None if call == "unresectable" else plan,
+                seed=5,
+            )
+    referral.refresh_from_db()
+    panel_services.panel_conclusion_record(
+        referral=referral,
+        chair=chair,
+        category="potentially_resectable",
+        plan=plan,
+        note="Convert with chemotherapy, then a two-stage hepatectomy.",
+    )
 
 
 def _pages(name: str, content: bytes) -> list[dict]:
@@ -156,6 +206,10 @@ def test_every_summary_and_letter_page_is_rendered_and_fits(meeting_data):
     assert "The meeting was signed off by" in whole
     assert "Liver resection" in whole and "HEPATECTOMY" not in whole
     assert "Potentially resectable" in whole and "Second User" in whole  # the revealed votes
+    # The liver panel's conclusion beside the pathway's resectability, with the reviews.
+    assert "Liver expert panel" in whole and "RLP-0001" in whole
+    assert "two-stage hepatectomy, after portal vein embolisation" in whole.lower()
+    assert "resectable against permanently unresectable (major)" in whole
 
     for position, (item_id, letter) in enumerate(letters.items(), start=1):
         letter_pages = _pages(f"outcome-letter-{position}", letter)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.casefacts.selectors import case_facts
 from apps.core.models import Hospital
 from apps.core.roles import user_roles
+from apps.liverpanel.models import ExpertPanel
 from apps.meetings.models import Decision, Meeting, TreatmentGiven
 from apps.pathways.facts import facts_to_dict, parse_facts
 from apps.patients.models import MdtCase, Patient
@@ -92,3 +93,12 @@ def test_load_demo_data_is_fictional_complete_and_idempotent():
     treatments = TreatmentGiven.objects.filter(agenda_item__meeting=signed)
     assert [t.treatment_code for t in treatments] == ["SYSTEMIC_THERAPY"]
     assert all(t.history.exists() for t in treatments)
+
+    # The regional liver panel: one case concluded, one under review with `surgeon` drawn.
+    panel = ExpertPanel.objects.get(code="rlp")
+    assert "fictional" in panel.name
+    assert panel.hospitals.count() == 2
+    assert sorted(panel.referrals.values_list("status", flat=True)) == ["concluded", "in_review"]
+    surgeon = User.objects.get(username="surgeon")
+    reviews = [task for task in my_tasks(user=surgeon) if task.kind == "panel_review"]
+    assert len(reviews) == 1 and reviews[0].patient.startswith("RLP-")

@@ -19,11 +19,14 @@ from apps.core.api.pagination import StandardPagination
 from apps.core.api.schema import ERROR_RESPONSES
 from apps.core.api.serializers import validated_input
 from apps.core.exceptions import ApplicationError
+from apps.core.ids import uuid_or_none
 from apps.core.pagination import CountedPaginator
 from apps.core.roles import user_hospital
+from apps.liverpanel.selectors import panels_visible
 
 from ..choices import WorklistStage
 from ..metrics import REGISTRY, Scope, metric_get
+from ..panel_numbers import panel_numbers, panel_numbers_data
 from ..worklist import days_in_stage, worklist_cases, worklist_counts
 from .serializers import (
     FROM_HELP,
@@ -169,3 +172,35 @@ class WorklistView(APIView):
             "results": results,
         }
         return Response(WorklistOutputSerializer(answer).data)
+
+
+class PanelNumbersView(APIView):
+    @extend_schema(
+        summary="A liver expert panel's numbers over a date range",
+        description=(
+            "Of the cases sent to the panel in [from, to]: how many, where they stand, the "
+            "days from referral to conclusion (median, 90th percentile), the first three "
+            "reviews' disagreement (none, minor, major), how often two reviewers were added, "
+            "and how the conclusions agree with the pathway's resectability and with the "
+            "board's current decision (by intent: resectable or potentially resectable expect "
+            "curative, permanently unresectable palliative). Rates are null with nothing to "
+            "count."
+        ),
+        parameters=[
+            OpenApiParameter("panel_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description=FROM_HELP
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description=TO_HELP),
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            **{code: ERROR_RESPONSES[code] for code in (400, 401, 403, 404)},
+        },
+    )
+    def get(self, request: Request, panel_id: str) -> Response:
+        panel = panels_visible(user=request.user).filter(pk=uuid_or_none(panel_id)).first()
+        if panel is None:
+            raise ApplicationError("No such panel.", status=404)
+        period = validated_input(PeriodInputSerializer, request, data=_query(request))["period"]
+        return Response(panel_numbers_data(panel_numbers(panel=panel, period=period)))

@@ -19,6 +19,7 @@ from apps.core.choices import Role, Specialty
 from apps.core.exceptions import ApplicationError
 from apps.core.roles import user_hospital, user_roles
 from apps.core.words import lower_words, words
+from apps.liverpanel.selectors import latest_round_view
 from apps.readiness.selectors import case_readiness
 from apps.recommendations.choices import StaleReason
 from apps.recommendations.presentation import panel_context
@@ -155,6 +156,7 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
     titles = {code: label for code, label in plan_choices(latest) + plan_choices(snapshot)}
 
     votes = votes_view(item=item, user=user)
+    panel_round = latest_round_view(case=item.case, user=user)
     surgeon_present = (
         clinician
         and attendance_list(meeting=meeting)
@@ -217,6 +219,7 @@ def review_context(request: HttpRequest, item: AgendaItem, **panels: Any) -> dic
         "panel": panel,
         "facts_summary": facts_lines(snapshot.facts if snapshot else None),
         "votes": votes,
+        "panel_round": panel_round,
         "vote_form": parts["votes"].get("form")
         or VoteForm(
             initial={"call": votes.mine.call, "note": votes.mine.note} if votes.mine else None

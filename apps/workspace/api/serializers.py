@@ -81,16 +81,26 @@ class TaskOutputSerializer(serializers.Serializer):
             ("tell_patient", "Tell the patient"),
             ("record_treatment", "Record the treatment given"),
             ("rediscuss", "Due for re-discussion"),
+            ("panel_review", "Liver panel review"),
+            ("panel_conclusion", "Liver panel conclusion"),
+            ("panel_rereview", "Due for panel re-review"),
         ],
         help_text="action: an action you own; tell_patient: a patient you are to tell the "
         "decision; record_treatment: a signed decision without its treatment given; "
-        "rediscuss: a case a decision asked back, due within the week (coordinators).",
+        "rediscuss: a case a decision asked back, due within the week (coordinators); "
+        "panel_review: a case you were drawn to review for a liver expert panel; "
+        "panel_conclusion: a panel case you chair whose reviews are all in; panel_rereview: a "
+        "case due back to the panel within the week (coordinators).",
     )
     kind_label = serializers.CharField(help_text="The kind in words.")
     id = serializers.UUIDField(help_text="The action's id, or the agenda item's.")
     title = serializers.CharField()
-    patient = serializers.CharField(help_text="Family name, given name and MRN.")
-    case_id = serializers.UUIDField()
+    patient = serializers.CharField(
+        help_text="Family name, given name and MRN; a panel case's pseudonym for its reviewers."
+    )
+    case_id = serializers.UUIDField(
+        allow_null=True, help_text="Null for a panel case of another hospital's records."
+    )
     due_on = serializers.DateField(allow_null=True)
     overdue = serializers.BooleanField()
     url = serializers.CharField(help_text="The page where the task's record is.")

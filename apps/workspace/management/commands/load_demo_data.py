@@ -1,6 +1,8 @@
 """Load fictional demo data: a hospital, a user for every role, about eight patients built from
-the pathway's worked examples, an upcoming meeting with its attendance, and last week's meeting
-run to its sign-off (votes, decisions, actions). Every name and number is invented."""
+the pathway's worked examples, an upcoming meeting with its attendance, last week's meeting
+run to its sign-off (votes, decisions, actions), and a regional liver expert panel shared with a
+second fictional hospital (one case concluded, one under review with the demo surgeon drawn).
+Every name and number is invented."""
 
 import json
 from datetime import date, datetime, time, timedelta
@@ -19,6 +21,8 @@ from apps.core.choices import Role, Specialty
 from apps.core.models import Hospital, StaffProfile
 from apps.imaging.choices import Modality
 from apps.imaging.services import study_create
+from apps.liverpanel import services as panel_services
+from apps.liverpanel.draw import REVIEWERS_FIRST, draw_reviewers
 from apps.meetings.models import Meeting
 from apps.meetings.services import agenda_item_add, meeting_create, meeting_update
 from apps.meetings.services.attendance import attendance_add
@@ -48,6 +52,13 @@ USERS = [
     ("radiologist", "Jo", "Park", Role.CLINICIAN, Specialty.RADIOLOGIST),
     ("viewer", "Vic", "Lane", Role.VIEWER, Specialty.NURSE_SPECIALIST),
     ("nurse", "Nia", "Brook", Role.NURSE_SPECIALIST, Specialty.NURSE_SPECIALIST),
+]
+
+# The second hospital's liver surgeons, who sit on the regional panel with the demo's two.
+PANEL_USERS = [
+    ("panel-surgeon1", "Morgan", "Frost"),
+    ("panel-surgeon2", "Kit", "Vale"),
+    ("panel-surgeon3", "Drew", "Lowe"),
 ]
 
 # (example, fictional given name, fictional family name, sex, question to the board). The
@@ -267,6 +278,101 @@ class Command(BaseCommand):
         for username in ("surgeon", "surgeon2", "oncologist", "radiologist", "coordinator"):
             attendance_add(meeting=meeting, user=users[username], actor=actor)
         self._last_week(hospital, users, cases[len(UPCOMING) :], starts - timedelta(days=7))
+        self._panel(hospital, users, cases)
+
+    def _panel(self, hospital: Hospital, users: dict[str, Any], cases: list[Any]) -> None:
+        """The regional panel: the demo's two liver surgeons (surgeon2 chairs) and three of a
+        second fictional hospital. One case concluded (reviews revealed), one under review with
+        the demo's `surgeon` drawn, so that their review queue has a case."""
+        southvale = Hospital.objects.create(
+            name="Southvale University Hospital (fictional demo)", code=f"{HOSPITAL_CODE}-south"
+        )
+        for username, first, last in PANEL_USERS:
+            user = User(username=username, first_name=first, last_name=last)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=Role.CLINICIAN)[0])
+            StaffProfile.objects.create(
+                user=user, hospital=southvale, specialty=Specialty.LIVER_SURGEON
+            )
+            users[username] = user
+        actor = users["coordinator"]
+        panel = panel_services.panel_save(
+            actor=actor,
+            name="Regional liver expert panel (fictional demo)",
+            code="rlp",
+            hospitals=[hospital, southvale],
+        )
+        members = {}
+        for username in ("surgeon", "surgeon2", *(entry[0] for entry in PANEL_USERS)):
+            members[username], _ = panel_services.panel_member_save(
+                panel=panel, user=users[username], actor=actor, is_chair=username == "surgeon2"
+            )
+        concluded_case = cases[len(UPCOMING)]
+        concluded = panel_services.panel_referral_create(
+            case=concluded_case,
+            panel=panel,
+            question="Resectable at once, or convert first? (fictional)",
+            actor=actor,
+            referring_surgeon=users["surgeon"],
+            seed=1,
+        )
+        lesions = concluded.snapshot.facts["liver"]["lesions"]
+        plan = {
+            "lesions": [
+                {"lesion": number, "treatment": "ablation"} for number in range(1, len(lesions) + 1)
+            ]
+        }
+        for review in concluded.reviews.select_related("member__user"):
+            panel_services.panel_review_submit(
+                referral=concluded,
+                reviewer=review.member.user,
+                category="resectable",
+                plan=plan,
+                note="Fictional demo review.",
+            )
+        concluded.refresh_from_db()
+        panel_services.panel_conclusion_record(
+            referral=concluded,
+            chair=users["surgeon2"],
+            category="resectable",
+            plan=plan,
+            note="Fictional demo conclusion.",
+        )
+        # A seed whose draw includes the demo surgeon (every member is free: ties at random).
+        open_case = cases[2]
+        candidates = sorted((str(member.pk), 0) for member in members.values())
+        wanted = str(members["surgeon"].pk)
+        seed = next(
+            seed
+            for seed in range(1000)
+            if wanted in draw_reviewers(candidates, seed=seed, count=REVIEWERS_FIRST)
+        )
+        under_review = panel_services.panel_referral_create(
+            case=open_case,
+            panel=panel,
+            question="Two-stage hepatectomy, or ablate the left side? (fictional)",
+            actor=actor,
+            seed=seed,
+        )
+        first_other = next(
+            review
+            for review in under_review.reviews.select_related("member__user")
+            if review.member.user_id != users["surgeon"].pk
+        )
+        panel_services.panel_review_submit(
+            referral=under_review,
+            reviewer=first_other.member.user,
+            category="potentially_resectable",
+            plan={
+                "lesions": [
+                    {"lesion": number, "treatment": "ablation"}
+                    for number in range(1, len(under_review.snapshot.facts["liver"]["lesions"]) + 1)
+                ],
+                "strategy": "two_stage",
+            },
+            note="Fictional demo review.",
+        )
 
     def _last_week(
         self, hospital: Hospital, users: dict[str, Any], cases: list[Any], starts: datetime
@@ -373,7 +479,9 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (fictional hospital; password for all: {DEMO_PASSWORD})")
         for username, _first, _last, role, specialty in USERS:
-            self.stdout.write(f"  {username:<12} {role:<12} {specialty.label}")
+            self.stdout.write(f"  {username:<14} {role:<16} {specialty.label}")
+        for username, *_names in PANEL_USERS:
+            self.stdout.write(f"  {username:<14} {'clinician':<16} Liver surgeon, Southvale (panel)")
         self.stdout.write(
             "Open http://127.0.0.1:8000/ (API docs: http://127.0.0.1:8000/api/v1/docs/)\n"
         )
