@@ -481,7 +481,8 @@ class Command(BaseCommand):
         for username, _first, _last, role, specialty in USERS:
             self.stdout.write(f"  {username:<14} {role:<16} {specialty.label}")
         for username, *_names in PANEL_USERS:
-            self.stdout.write(f"  {username:<14} {'clinician':<16} Liver surgeon, Southvale (panel)")
+            where = "Liver surgeon, Southvale (panel)"
+            self.stdout.write(f"  {username:<14} {'clinician':<16} {where}")
         self.stdout.write(
             "Open http://127.0.0.1:8000/ (API docs: http://127.0.0.1:8000/api/v1/docs/)\n"
         )
