@@ -67,8 +67,9 @@ def _case_ids(instance: Any, history_type: str) -> CaseIds:
         None,
     )
     # Records of a case (its facts, studies, recommendations) name it; the others (votes,
-    # actions, attendance) do not move a stage.
-    return [getattr(instance, case_field.attname)] if case_field is not None else []
+    # actions, attendance) do not move a stage, nor a record whose case is optional and empty.
+    case_id = getattr(instance, case_field.attname) if case_field is not None else None
+    return [case_id] if case_id is not None else []
 
 
 def mark(case_ids: CaseIds, *, using: str = "default") -> None:
