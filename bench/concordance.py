@@ -213,7 +213,12 @@ def _serialized(result: Any) -> Any:
     from apps.meetings.api.serializers.concordance import ConcordanceOutputSerializer
 
     filters = {"meeting": None, "from": None, "to": None, "signed_only": False}
-    answer = {"filters": filters, "totals": result.totals, "meetings": result.meetings}
+    answer = {
+        "filters": filters,
+        "totals": result.totals,
+        "meetings": result.meetings,
+        "sources": {},
+    }
     return ConcordanceOutputSerializer(answer).data
 
 

@@ -4,7 +4,10 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from apps.analytics.api.urls import urlpatterns as analytics_urlpatterns
+from apps.bulkimport.api.urls import urlpatterns as bulkimport_urlpatterns
+from apps.cdshooks.api.urls import urlpatterns as cdshooks_urlpatterns
 from apps.core.api.views import MeView, TokenDetailView, TokenListView, TokenView
+from apps.fhirexchange.api.urls import urlpatterns as fhir_urlpatterns
 from apps.imaging.api.views import ImagingStudyViewSet, LiverLesionViewSet
 from apps.liverpanel.api.urls import urlpatterns as panel_urlpatterns
 from apps.meetings.api.urls import urlpatterns as meeting_urlpatterns
@@ -60,6 +63,9 @@ urlpatterns = [
     ),
     *meeting_urlpatterns,
     *panel_urlpatterns,
+    *fhir_urlpatterns,
+    *cdshooks_urlpatterns,
+    *bulkimport_urlpatterns,
     *summary_urlpatterns,
     *analytics_urlpatterns,
     *router.urls,

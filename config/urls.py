@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("apps.liverpanel.urls")),
     path("", include("apps.summaries.urls")),
     path("", include("apps.analytics.urls")),
+    path("", include("apps.bulkimport.urls")),
+    # CDS Hooks: the specification puts the services at /cds-services on the service's base.
+    path("", include("apps.cdshooks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "apps.meetings",
     "apps.summaries",
     "apps.analytics",
+    "apps.fhirexchange",
+    "apps.cdshooks",
+    "apps.bulkimport",
     "apps.workspace",
 ]
 
@@ -209,6 +212,15 @@ if EMAIL_URL:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tumour-board@localhost")
 PANEL_EMAIL_ENABLED = bool(EMAIL_URL) or env.bool("PANEL_EMAIL_ENABLED", default=False)
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The `aud` a CDS Hooks client's token must name; empty: SITE_URL + /cds-services/crlm-pathway.
+CDS_HOOKS_SERVICE_URL = env.str("CDS_HOOKS_SERVICE_URL", default="")
+
+# --- Bulk referral import ---------------------------------------------------------------------
+# The largest CSV accepted, the most rows, and from how many rows the check and the save run as
+# a Celery task with a progress bar rather than in the request.
+BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=2000)
+BULK_IMPORT_ASYNC_ROWS = env.int("BULK_IMPORT_ASYNC_ROWS", default=50)
 
 # --- Content Security Policy (django-csp) -------------------------------------------------------
 # Scripts and styles come only from this site's own files: no inline script, no inline style,

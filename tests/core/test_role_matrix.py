@@ -10,6 +10,7 @@ from apps.meetings.models import AgendaItem, Meeting
 from apps.patients.models import MdtCase, Patient
 from config.api_router import urlpatterns as api_urlpatterns
 from tests.analytics.test_roles import ROUTES as ANALYTICS_ROUTES
+from tests.bulkimport.test_roles import ROUTES as BULK_IMPORT_ROUTES
 from tests.conftest import example, obtain_token
 from tests.factories import (
     PASSWORD,
@@ -19,6 +20,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
 )
+from tests.fhirexchange.test_roles import ROUTES as FHIR_ROUTES
 from tests.liverpanel.test_roles import ROUTES as PANEL_ROUTES
 from tests.meetings.test_roles import ROUTES as MEETING_WORKFLOW_ROUTES
 from tests.recommendations.test_roles import ROUTES as RECOMMENDATION_ROUTES
@@ -191,13 +193,17 @@ def test_role_matrix_covers_every_api_route():
     # The pathway, recommendation and meeting-workflow routes open some writes beyond
     # coordinators: their own matrices are tests/recommendations/test_roles.py and
     # tests/meetings/test_roles.py; the read-only analytics and worklist routes have
-    # tests/analytics/test_roles.py; the liver panel's, tests/liverpanel/test_roles.py.
+    # tests/analytics/test_roles.py; the liver panel's, the bulk import's and the FHIR
+    # exchange's, their own
+    # tests/<app>/test_roles.py.
     matrices = (
         {name for name, *_ in ENDPOINTS}
         | {name for name, *_ in RECOMMENDATION_ROUTES}
         | {name for name, *_ in MEETING_WORKFLOW_ROUTES}
         | {name for name, *_ in ANALYTICS_ROUTES}
         | {name for name, *_ in PANEL_ROUTES}
+        | {name for name, *_ in BULK_IMPORT_ROUTES}
+        | {name for name, *_ in FHIR_ROUTES}
     )
     assert routes == matrices - {"api-schema"}
 

@@ -494,6 +494,7 @@ def test_concordance_answer_is_what_its_serializer_describes(client_for, viewer,
     field); the output serializer, which the schema shows, describes it exactly."""
     from apps.meetings.api.serializers.concordance import ConcordanceOutputSerializer
     from apps.meetings.selectors.concordance import concordance_summary
+    from apps.meetings.selectors.concordance_sources import concordance_sources
 
     Meeting = type(scenario.first)
     Meeting.objects.filter(pk=scenario.first.pk).update(signed_off_at=_at("2030-01-08", 11))
@@ -516,7 +517,14 @@ def test_concordance_answer_is_what_its_serializer_describes(client_for, viewer,
     echo = {"meeting": meeting.pk if meeting else None, **dates}
     echo["signed_only"] = query.get("signed_only") == "true"
     described = ConcordanceOutputSerializer(
-        {"filters": echo, "totals": result.totals, "meetings": result.meetings}
+        {
+            "filters": echo,
+            "totals": result.totals,
+            "meetings": result.meetings,
+            "sources": concordance_sources(
+                viewer.staff_profile.hospital, dates["from"], dates["to"]
+            ),
+        }
     ).data
     assert body == json.loads(json.dumps(described, cls=DjangoJSONEncoder))
     assert body["meetings"], "the scenario has meetings to describe"

@@ -155,6 +155,13 @@ class ConcordanceOutputSerializer(serializers.Serializer):
     filters = ConcordanceFiltersSerializer()
     totals = ConcordanceSummarySerializer()
     meetings = ConcordanceMeetingSerializer(many=True, help_text="By date.")
+    sources = serializers.DictField(
+        child=serializers.DictField(),
+        help_text=(
+            "Counts reported beside the decisions by other parts of the service, by name, for "
+            "the same dates (a meeting filter does not narrow them), e.g. `ehr_feedback`."
+        ),
+    )
 
 
 # --- the answer written directly -----------------------------------------------------------------
@@ -191,7 +198,12 @@ def _counts(summary: Any) -> dict[str, Any]:
     }
 
 
-def concordance_answer(filters: dict[str, Any], totals: Any, meetings: list[Any]) -> dict[str, Any]:
+def concordance_answer(
+    filters: dict[str, Any],
+    totals: Any,
+    meetings: list[Any],
+    sources: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """What `ConcordanceOutputSerializer` writes, built directly."""
     return {
         "filters": {
@@ -214,4 +226,5 @@ def concordance_answer(filters: dict[str, Any], totals: Any, meetings: list[Any]
             }
             for meeting in meetings
         ],
+        "sources": sources or {},
     }

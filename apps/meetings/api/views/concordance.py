@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 
 from apps.core.api.schema import ERROR_RESPONSES
 from apps.core.api.serializers import validated_input
+from apps.core.roles import user_hospital
 
 from ...selectors.concordance import concordance_summary
+from ...selectors.concordance_sources import concordance_sources
 from ..serializers.concordance import (
     FROM_HELP,
     TO_HELP,
@@ -48,6 +50,9 @@ class ConcordanceView(APIView):
             "against, departures by coded reason, decisions listed as standard of care or "
             "recorded without quorum, and the liver surgeons' revealed resectability votes "
             "(agreement between surgeons, and with the pathway). Hidden votes are never counted. "
+            "Beside them, `sources`: counts other parts of the service report for the same "
+            "dates (`ehr_feedback`: CDS Hooks cards issued to the hospital's EHRs, accepted or "
+            "overridden there, override reasons counted). "
             "An unknown query parameter, or one given twice, is a 400."
         ),
         parameters=PARAMETERS,
@@ -75,4 +80,7 @@ class ConcordanceView(APIView):
             "to": filters.get("to"),
             "signed_only": filters["signed_only"],
         }
-        return Response(concordance_answer(echo, result.totals, result.meetings))
+        sources = concordance_sources(
+            user_hospital(request.user), filters.get("from"), filters.get("to")
+        )
+        return Response(concordance_answer(echo, result.totals, result.meetings, sources))
