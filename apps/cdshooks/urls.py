@@ -9,11 +9,9 @@ app_name = "cdshooks"
 urlpatterns = [
     re_path(r"^cds-services/?$", DiscoveryView.as_view(), name="discovery"),
     re_path(
-        r"^cds-services/(?P<service_id>[A-Za-z0-9_-]+)/feedback/?$",
+        r"^cds-services/(?P<service_id>[^/]+)/feedback/?$",
         FeedbackView.as_view(),
         name="feedback",
     ),
-    re_path(
-        r"^cds-services/(?P<service_id>[A-Za-z0-9_-]+)/?$", ServiceView.as_view(), name="service"
-    ),
+    re_path(r"^cds-services/(?P<service_id>[^/]+)/?$", ServiceView.as_view(), name="service"),
 ]

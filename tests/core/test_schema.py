@@ -71,7 +71,9 @@ def test_schema_every_operation_has_a_summary_and_error_shape(schema):
     assert operations
     for path, method, operation in operations:
         assert operation.get("summary"), (method, path)
-        if path != "/api/v1/auth/token/":
+        # Open by design: logging in, and CDS Hooks discovery (it names no patient, and an EHR
+        # reads it before it has any key configured).
+        if path not in {"/api/v1/auth/token/", "/cds-services/"}:
             assert "401" in operation["responses"], (method, path)
 
 

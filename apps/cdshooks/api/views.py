@@ -1,9 +1,10 @@
 """The CDS Hooks endpoints (HL7 CDS Hooks 2.0): discovery, the `crlm-pathway` service for the
 `patient-view` hook, and its feedback endpoint.
 
-They sit at the site root (`/cds-services`, as the specification places them) and outside the
-OpenAPI schema of /api/v1: their contract is the CDS Hooks specification, and the discovery
-document is how an EHR learns this service (what it answers, what it must prefetch).
+They sit at the site root (`/cds-services`, as the specification places them). The OpenAPI
+description lists them with their bearer JWT; their documents' contract is the CDS Hooks
+specification, and the discovery document is how an EHR learns this service (what it answers,
+what it must prefetch).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..prefetch import PREFETCH
 from ..services import feedback_record, hook_answer
 from ..tokens import SERVICE_ID
 from .authentication import CdsClientJwtAuthentication, IsCdsClient
+from .schema import CARDS, DISCOVERY, ERRORS, RECORDED
 from .serializers import HOOK, FeedbackRequestSerializer, HookRequestSerializer
 
 SERVICE = {
@@ -76,7 +78,11 @@ def _service(service_id: str) -> None:
         raise NotFound(f"No CDS service {service_id!r}: see /cds-services.")
 
 
-@extend_schema(exclude=True)
+@extend_schema(
+    summary="CDS Hooks discovery: the services offered (open)",
+    tags=["cds-services"],
+    responses={200: DISCOVERY},
+)
 class DiscoveryView(CdsView):
     """The services offered: anyone may read it (it names no patient)."""
 
@@ -87,7 +93,12 @@ class DiscoveryView(CdsView):
         return Response({"services": [SERVICE]})
 
 
-@extend_schema(exclude=True)
+@extend_schema(
+    summary="CDS Hooks patient-view: the pathway's recommendation as a card (EHR client JWT)",
+    tags=["cds-services"],
+    request=HookRequestSerializer,
+    responses={200: CARDS, **ERRORS},
+)
 class ServiceView(CdsView):
     """A `patient-view` call: the pathway's recommendation as a card."""
 
@@ -105,7 +116,12 @@ class ServiceView(CdsView):
         return Response(answer)
 
 
-@extend_schema(exclude=True)
+@extend_schema(
+    summary="CDS Hooks feedback: a card accepted or overridden, with the reason (EHR client JWT)",
+    tags=["cds-services"],
+    request=FeedbackRequestSerializer,
+    responses={200: RECORDED, **ERRORS},
+)
 class FeedbackView(CdsView):
     """What the EHR's user did with the cards: recorded for concordance."""
 
