@@ -8,12 +8,12 @@ body(world), status by role). The upload's body is a multipart form (a CSV file)
 sends it with `format="multipart"` (`_call` below), not JSON."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.bulkimport.services import referral_import_create
 from tests.conftest import example
+from tests.role_routes import call_route, route_ids, stranger
 
 from .conftest import csv_bytes, example_row
 
@@ -70,7 +70,7 @@ ROUTES = [
         _only_coordinator(200),
     ),
 ]
-IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ROUTES]
+IDS = route_ids(ROUTES)
 
 
 @pytest.fixture
@@ -79,10 +79,8 @@ def world(hospital, make_user):
 
 
 def _call(client, world, method, url, body):
-    address = url(world)
-    if body is None:
-        return getattr(client, method)(address)
-    return getattr(client, method)(address, body(world), format="multipart")
+    # The upload takes a multipart file, not JSON.
+    return call_route(client, world, method, url, body, body_format="multipart")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -107,12 +105,10 @@ NAMED = [entry for entry in ROUTES if entry[0] != "api:referral-imports"]
 @pytest.mark.parametrize(
     ("url_name", "method", "url", "body", "expected"),
     NAMED,
-    ids=[f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in NAMED],
+    ids=route_ids(NAMED),
 )
 def test_import_roles_another_hospitals_staff_find_nothing(
     make_user, client_for, other_hospital, world, url_name, method, url, body, expected
 ):
-    stranger = make_user("coordinator", hospital=other_hospital)
-    stranger.groups.add(Group.objects.get_or_create(name="clinician")[0])
-    response = _call(client_for(stranger), world, method, url, body)
+    response = _call(client_for(stranger(make_user, other_hospital)), world, method, url, body)
     assert response.status_code == 404, response.content

@@ -7,7 +7,6 @@ meeting's Bundle; only coordinators import one. Another hospital's staff find no
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from apps.fhirexchange.resources import bundle_json
@@ -15,6 +14,7 @@ from apps.fhirexchange.selectors import case_bundle
 from apps.meetings.services import agenda_item_add
 from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory, MeetingFactory
+from tests.role_routes import call_route, route_ids, stranger
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ ROUTES = [
         COORDINATOR_CREATES,
     ),
 ]
-IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ROUTES]
+IDS = route_ids(ROUTES)
 
 
 @pytest.fixture
@@ -72,19 +72,12 @@ def world(hospital, make_user):
     return World(hospital, make_user)
 
 
-def _call(client, world, method, url, body):
-    address = url(world)
-    if body is None:
-        return getattr(client, method)(address)
-    return getattr(client, method)(address, body(world), format="json")
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
 def test_fhir_roles_each_role_gets_its_answer(
     client_for, world, role, url_name, method, url, body, expected
 ):
-    response = _call(client_for(world[role]), world, method, url, body)
+    response = call_route(client_for(world[role]), world, method, url, body)
     assert response.status_code == expected[role], response.content
     if response.status_code == 403:
         assert response.json()["message"]
@@ -92,7 +85,7 @@ def test_fhir_roles_each_role_gets_its_answer(
 
 @pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
 def test_fhir_roles_anonymous_gets_401(api_client, world, url_name, method, url, body, expected):
-    assert _call(api_client, world, method, url, body).status_code == 401
+    assert call_route(api_client, world, method, url, body).status_code == 401
 
 
 # The routes that name a record of the hospital.
@@ -102,12 +95,10 @@ NAMED = [entry for entry in ROUTES if entry[0] != "api:fhir-import"]
 @pytest.mark.parametrize(
     ("url_name", "method", "url", "body", "expected"),
     NAMED,
-    ids=[f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in NAMED],
+    ids=route_ids(NAMED),
 )
 def test_fhir_roles_another_hospitals_staff_find_nothing(
     make_user, client_for, other_hospital, world, url_name, method, url, body, expected
 ):
-    stranger = make_user("coordinator", hospital=other_hospital)
-    stranger.groups.add(Group.objects.get_or_create(name="clinician")[0])
-    response = _call(client_for(stranger), world, method, url, body)
+    response = call_route(client_for(stranger(make_user, other_hospital)), world, method, url, body)
     assert response.status_code == 404, response.content

@@ -8,13 +8,13 @@ hospital reads its cases' rounds. Another hospital's staff find nothing."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.liverpanel import services
 from apps.recommendations.services import recommendation_create
 from tests.factories import CaseFactory
+from tests.role_routes import call_route, route_ids, stranger
 
 from .conftest import run_round
 
@@ -162,7 +162,7 @@ ROUTES = [
         COORDINATOR,
     ),
 ]
-IDS = [f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in ROUTES]
+IDS = route_ids(ROUTES)
 
 
 @pytest.fixture
@@ -170,19 +170,12 @@ def world(hospital, make_user):
     return World(hospital, make_user)
 
 
-def _call(client, world, method, url, body):
-    address = url(world)
-    if body is None:
-        return getattr(client, method)(address)
-    return getattr(client, method)(address, body(world), format="json")
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
 def test_panel_roles_each_role_gets_its_answer(
     client_for, world, role, url_name, method, url, body, expected
 ):
-    response = _call(client_for(world[role]), world, method, url, body)
+    response = call_route(client_for(world[role]), world, method, url, body)
     assert response.status_code == expected[role], response.content
     if response.status_code == 403:
         assert response.json()["message"]
@@ -190,7 +183,7 @@ def test_panel_roles_each_role_gets_its_answer(
 
 @pytest.mark.parametrize(("url_name", "method", "url", "body", "expected"), ROUTES, ids=IDS)
 def test_panel_roles_anonymous_gets_401(api_client, world, url_name, method, url, body, expected):
-    assert _call(api_client, world, method, url, body).status_code == 401
+    assert call_route(api_client, world, method, url, body).status_code == 401
 
 
 # The routes that name a record of the hospital (a panel it does not send to, a case, a round).
@@ -200,12 +193,10 @@ NAMED = [entry for entry in ROUTES if entry[0] not in {"api:panels", "api:panel-
 @pytest.mark.parametrize(
     ("url_name", "method", "url", "body", "expected"),
     NAMED,
-    ids=[f"{method.upper()} {name.removeprefix('api:')}" for name, method, *_ in NAMED],
+    ids=route_ids(NAMED),
 )
 def test_panel_roles_another_hospitals_staff_find_nothing(
     make_user, client_for, other_hospital, world, url_name, method, url, body, expected
 ):
-    stranger = make_user("coordinator", hospital=other_hospital)
-    stranger.groups.add(Group.objects.get_or_create(name="clinician")[0])
-    response = _call(client_for(stranger), world, method, url, body)
+    response = call_route(client_for(stranger(make_user, other_hospital)), world, method, url, body)
     assert response.status_code == 404, response.content
