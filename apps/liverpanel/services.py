@@ -52,8 +52,14 @@ def panel_save(
     hospitals: Sequence[Hospital] | None = None,
     **values: Any,
 ) -> ExpertPanel:
-    """Create a panel or change its settings (an administrator's work)."""
+    """Create a panel or change its settings (an administrator's work). Its code is unique: it
+    starts every referral's pseudonym."""
     panel = panel or ExpertPanel()
+    code = values.get("code")
+    if code is not None and ExpertPanel.objects.filter(code=code).exclude(pk=panel.pk).exists():
+        raise ApplicationError(
+            "A panel with this code exists.", errors={"code": ["Choose another code."]}
+        )
     if assign(panel, values):
         save_audited(panel, actor=actor, clean=True)
     if hospitals is not None:

@@ -143,10 +143,6 @@ class PanelListView(GenericAPIView):
     def post(self, request: Request) -> Response:
         _require_administrator(request)
         data = validated_input(PanelInputSerializer, request)
-        if ExpertPanel.objects.filter(code=data["code"]).exists():
-            raise ApplicationError(
-                "A panel with this code exists.", errors={"code": ["Choose another code."]}
-            )
         hospitals = _hospitals(data.pop("hospitals", None))
         panel = services.panel_save(actor=request.user, hospitals=hospitals, **data)
         return Response(PanelOutputSerializer(panel).data, status=status.HTTP_201_CREATED)
@@ -173,13 +169,6 @@ class PanelDetailView(APIView):
         panel = _panel(request, panel_id)
         _require_administrator(request)
         data = validated_input(PanelInputSerializer, request, partial=True)
-        if (
-            "code" in data
-            and ExpertPanel.objects.filter(code=data["code"]).exclude(pk=panel.pk).exists()
-        ):
-            raise ApplicationError(
-                "A panel with this code exists.", errors={"code": ["Choose another code."]}
-            )
         hospitals = _hospitals(data.pop("hospitals", None))
         panel = services.panel_save(actor=request.user, panel=panel, hospitals=hospitals, **data)
         return Response(PanelOutputSerializer(panel).data)
